@@ -1,0 +1,14 @@
+//! catalyst-tui: the terminal operations console of Catalyst Sovereigns.
+//!
+//! The binary (`src/main.rs`) only parses the command line and calls [`cli::run`];
+//! everything else lives here so tests can drive it headless.
+//!
+//! - [`model`] holds the wire types of the provisioning API and the console API.
+//! - [`api`] holds the typed HTTP client, authentication, and our SSE parser and streams.
+//! - [`sandbox`] is the embedded reference Sovereign served over loopback HTTP.
+//! - [`cli`] parses the subcommands.
+
+pub mod api;
+pub mod cli;
+pub mod model;
+pub mod sandbox;
