@@ -10,7 +10,7 @@ use crate::model::{ErrorBody, FieldError};
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub body: ErrorBody,
+    pub body: Box<ErrorBody>,
     /// Seconds for a `Retry-After` header (429 in header or both forms).
     pub retry_after_header: Option<u64>,
 }

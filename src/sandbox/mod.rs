@@ -4,6 +4,7 @@
 //! injection. The console reaches it only over HTTP, through the same client that
 //! reaches a real Sovereign.
 
+pub mod authz;
 pub mod error;
 pub mod events;
 pub mod options;

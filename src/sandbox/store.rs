@@ -99,3 +99,25 @@ impl World {
         format!("{prefix}-{:06}", self.next_id)
     }
 }
+
+impl World {
+    /// Registers a new operation on an Application and returns its id. The simulation
+    /// advances it (progress, log lines, final status) and publishes what changes.
+    pub fn start_operation(&mut self, environment: &str, application: &str, kind: &str) -> String {
+        let id = self.new_id("op");
+        self.operations.insert(
+            id.clone(),
+            OperationRecord {
+                id: id.clone(),
+                environment: environment.to_string(),
+                application: application.to_string(),
+                kind: kind.to_string(),
+                percent: 0,
+                step: "queued".to_string(),
+                lines: Vec::new(),
+                done: None,
+            },
+        );
+        id
+    }
+}
