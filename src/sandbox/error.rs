@@ -19,7 +19,7 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
         Self {
             status,
-            body: ErrorBody::new(code, detail),
+            body: Box::new(ErrorBody::new(code, detail)),
             retry_after_header: None,
         }
     }
