@@ -158,7 +158,9 @@ impl FromRequestParts<SharedSandbox> for Caller {
                 .cloned()
         }
         .ok_or_else(|| {
-            unauthenticated("the access token has expired or is not known: refresh it or sign in again")
+            unauthenticated(
+                "the access token has expired or is not known: refresh it or sign in again",
+            )
         })?;
         let ticket = parts
             .headers
@@ -222,7 +224,11 @@ async fn enforce_support_mode(
         },
     );
     drop(world);
-    if read { Ok(()) } else { caller.require_mutation() }
+    if read {
+        Ok(())
+    } else {
+        caller.require_mutation()
+    }
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {

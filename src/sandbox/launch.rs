@@ -129,15 +129,14 @@ pub async fn banner(running: &RunningSandbox) -> String {
     }
     let _ = writeln!(out, "\nPersonas (choose one on the sign-in page):");
     for p in world.personas.values() {
-        let roles: Vec<String> = p
-            .me
-            .roles
-            .iter()
-            .map(|b| match &b.org {
-                Some(org) => format!("{} ({org})", b.role),
-                None => b.role.to_string(),
-            })
-            .collect();
+        let roles: Vec<String> =
+            p.me.roles
+                .iter()
+                .map(|b| match &b.org {
+                    Some(org) => format!("{} ({org})", b.role),
+                    None => b.role.to_string(),
+                })
+                .collect();
         let teams = if p.me.teams.is_empty() {
             "-".to_string()
         } else {

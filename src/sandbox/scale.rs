@@ -28,7 +28,9 @@ pub fn add_generated(world: &mut World, scale: Scale, seed: u64) {
     let catalogue: Vec<String> = world
         .blueprints
         .values()
-        .filter(|b| b.blueprint.visibility == Visibility::Listed && b.blueprint.category != "bundle")
+        .filter(|b| {
+            b.blueprint.visibility == Visibility::Listed && b.blueprint.category != "bundle"
+        })
         .map(|b| b.blueprint.name.clone())
         .collect();
     if catalogue.is_empty() {
@@ -56,8 +58,15 @@ pub fn add_generated(world: &mut World, scale: Scale, seed: u64) {
             let policy = default_policy(world, &org, *env_type);
             let regions = regions_for(&world.sovereign, topology);
             let created = now - chrono::TimeDelta::days(rng.random_range(30..400));
-            let env =
-                new_environment(&world.sovereign, &org, *env_type, topology, regions, created, policy);
+            let env = new_environment(
+                &world.sovereign,
+                &org,
+                *env_type,
+                topology,
+                regions,
+                created,
+                policy,
+            );
             let env_name = env.env.name.clone();
             let mut apps = std::collections::BTreeMap::new();
             for a in 1..=scale.apps {
@@ -76,7 +85,8 @@ pub fn add_generated(world: &mut World, scale: Scale, seed: u64) {
                     _ => AppStatus::Running,
                 };
                 let name = format!("svc-{a:04}");
-                let deployed_at = now - chrono::TimeDelta::minutes(rng.random_range(5..60 * 24 * 60));
+                let deployed_at =
+                    now - chrono::TimeDelta::minutes(rng.random_range(5..60 * 24 * 60));
                 let rec = AppRecord::build(AppSpec {
                     env: &env,
                     blueprint: bp,
@@ -127,7 +137,11 @@ mod tests {
     #[test]
     fn adds_exactly_what_was_asked() {
         let w = generated(7);
-        let orgs: Vec<_> = w.orgs.keys().filter(|o| o.starts_with("scale-org-")).collect();
+        let orgs: Vec<_> = w
+            .orgs
+            .keys()
+            .filter(|o| o.starts_with("scale-org-"))
+            .collect();
         assert_eq!(orgs.len(), 3);
         assert_eq!(w.env_names_of("scale-org-002").len(), 4);
         assert_eq!(w.org_counts("scale-org-003").applications, 20);
@@ -139,7 +153,13 @@ mod tests {
         let pick = |w: &World| -> Vec<(String, String, AppStatus)> {
             w.apps["scale-org-001-dev"]
                 .values()
-                .map(|r| (r.app.name.clone(), r.app.blueprint.name.clone(), r.app.status))
+                .map(|r| {
+                    (
+                        r.app.name.clone(),
+                        r.app.blueprint.name.clone(),
+                        r.app.status,
+                    )
+                })
                 .collect()
         };
         assert_eq!(pick(&generated(7)), pick(&generated(7)));

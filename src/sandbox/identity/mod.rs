@@ -71,7 +71,10 @@ pub fn meta_for(profile: &SovereignProfile, base_url: &str) -> Meta {
     set("policy_editor", corporate.into());
     set("kubectl_access", corporate.into());
     set("git_access", corporate.into());
-    set("verification_uri", format!("{base}{VERIFICATION_PATH}").into());
+    set(
+        "verification_uri",
+        format!("{base}{VERIFICATION_PATH}").into(),
+    );
     Meta {
         sovereign: SovereignInfo {
             name: profile.name.clone(),

@@ -83,7 +83,9 @@ impl GrantError {
             GrantError::SlowDown => "polled faster than the interval; wait 5 seconds longer",
             GrantError::AccessDenied => "the sign-in was refused on the verification page",
             GrantError::ExpiredToken => "the device code expired; start the sign-in again",
-            GrantError::InvalidGrant => "the code or refresh token is not valid (used, expired or unknown)",
+            GrantError::InvalidGrant => {
+                "the code or refresh token is not valid (used, expired or unknown)"
+            }
             GrantError::InvalidClient => "unknown client_id",
         }
     }
@@ -215,7 +217,7 @@ impl Sessions {
             return Err(GrantError::InvalidClient);
         }
         if now >= grant.expires_at {
-            self.devices.remove(device_code);
+            // Kept until pruned, so the page and later polls still say "expired".
             return Err(GrantError::ExpiredToken);
         }
         let too_soon = grant
@@ -262,7 +264,13 @@ impl Sessions {
         if now >= grant.expires_at {
             return Err(GrantError::InvalidGrant);
         }
-        Ok(self.issue(&grant.persona, client_id, &grant.scope, now, access_ttl_secs))
+        Ok(self.issue(
+            &grant.persona,
+            client_id,
+            &grant.scope,
+            now,
+            access_ttl_secs,
+        ))
     }
 
     /// The persona an access token belongs to, while it is valid.
@@ -371,8 +379,12 @@ mod tests {
             Err(GrantError::SlowDown),
             "3 s is still under the widened 6 s interval"
         );
-        s.decide(&d.user_code.to_lowercase().replace('-', ""), Some("layla"), t(now, 4))
-            .unwrap();
+        s.decide(
+            &d.user_code.to_lowercase().replace('-', ""),
+            Some("layla"),
+            t(now, 4),
+        )
+        .unwrap();
         let issued = s.poll(&d.device_code, CLIENT, t(now, 20), 300).unwrap();
         assert_eq!(s.resolve(&issued.access_token, t(now, 21)), Some("layla"));
         assert_eq!(s.resolve(&issued.access_token, t(now, 20 + 300)), None);

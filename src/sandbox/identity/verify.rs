@@ -86,10 +86,7 @@ pub(super) async fn submit(
     let now = world.now();
     let persona = (!deny).then_some(form.persona.as_str());
     match world.sessions.decide(&form.user_code, persona, now) {
-        Ok(()) if deny => answer(
-            StatusCode::OK,
-            "Sign-in denied. The terminal will be told.",
-        ),
+        Ok(()) if deny => answer(StatusCode::OK, "Sign-in denied. The terminal will be told."),
         Ok(()) => answer(
             StatusCode::OK,
             &format!(
@@ -105,10 +102,9 @@ pub(super) async fn submit(
             StatusCode::GONE,
             "That code has expired. Start the sign-in again.",
         ),
-        Err(DecideError::AlreadyDecided) => answer(
-            StatusCode::CONFLICT,
-            "That code has already been used.",
-        ),
+        Err(DecideError::AlreadyDecided) => {
+            answer(StatusCode::CONFLICT, "That code has already been used.")
+        }
     }
 }
 

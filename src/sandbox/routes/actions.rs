@@ -34,7 +34,10 @@ pub(super) fn routes() -> Router<SharedSandbox> {
 type Accepted = (StatusCode, Json<OperationAccepted>);
 
 fn accepted(operation_id: String) -> Accepted {
-    (StatusCode::ACCEPTED, Json(OperationAccepted { operation_id }))
+    (
+        StatusCode::ACCEPTED,
+        Json(OperationAccepted { operation_id }),
+    )
 }
 
 /// The role that changes Applications of an Environment.
@@ -53,7 +56,10 @@ async fn action(
 ) -> Result<Accepted, ApiError> {
     caller.require_mutation()?;
     let mut world = sb.world.write().await;
-    let org = world.org_of_env(&env).ok_or_else(|| no_env(&env))?.to_string();
+    let org = world
+        .org_of_env(&env)
+        .ok_or_else(|| no_env(&env))?
+        .to_string();
     let target = format!("{env}/{app}");
     let result = act(&mut world, &caller, &org, &env, &app, &req);
     let verb = format!("application.{}", req.action);
@@ -162,7 +168,10 @@ async fn install(
 ) -> Result<Accepted, ApiError> {
     caller.require_mutation()?;
     let mut world = sb.world.write().await;
-    let org = world.org_of_env(&env).ok_or_else(|| no_env(&env))?.to_string();
+    let org = world
+        .org_of_env(&env)
+        .ok_or_else(|| no_env(&env))?
+        .to_string();
     let target = format!("{env}/{}", req.name);
     let result = install_in(&mut world, &caller, &org, &env, &req);
     record_outcome(
@@ -353,7 +362,10 @@ async fn uninstall(
 ) -> Result<Accepted, ApiError> {
     caller.require_mutation()?;
     let mut world = sb.world.write().await;
-    let org = world.org_of_env(&env).ok_or_else(|| no_env(&env))?.to_string();
+    let org = world
+        .org_of_env(&env)
+        .ok_or_else(|| no_env(&env))?
+        .to_string();
     let target = format!("{env}/{app}");
     let result = uninstall_in(&mut world, &caller, &org, &env, &app);
     record_outcome(

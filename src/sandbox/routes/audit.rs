@@ -98,7 +98,11 @@ fn time_param(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, ApiE
         })
 }
 
-fn scope(caller: &Caller, world: &World, org: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
+fn scope(
+    caller: &Caller,
+    world: &World,
+    org: Option<&str>,
+) -> Result<Option<Vec<String>>, ApiError> {
     if caller.reads_all_audit() {
         return Ok(None);
     }
@@ -147,7 +151,12 @@ async fn audit(
             .audit
             .iter()
             .filter(|r| matcher.matches(&world, r))
-            .map(|r| Ok(format!("{}\n", serde_json::to_string(r).unwrap_or_default())))
+            .map(|r| {
+                Ok(format!(
+                    "{}\n",
+                    serde_json::to_string(r).unwrap_or_default()
+                ))
+            })
             .collect();
         drop(world);
         let mut resp = Body::from_stream(futures::stream::iter(lines)).into_response();

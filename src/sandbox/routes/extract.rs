@@ -101,11 +101,15 @@ mod tests {
     #[test]
     fn field_names_are_found_in_serde_messages() {
         assert_eq!(
-            field_of("Failed to deserialize the JSON body into the target type: missing field `env_type` at line 1 column 2"),
+            field_of(
+                "Failed to deserialize the JSON body into the target type: missing field `env_type` at line 1 column 2"
+            ),
             "env_type"
         );
         assert_eq!(
-            field_of("Failed to deserialize the JSON body into the target type: topology: invalid type: integer `3`, expected a string"),
+            field_of(
+                "Failed to deserialize the JSON body into the target type: topology: invalid type: integer `3`, expected a string"
+            ),
             "topology"
         );
         assert_eq!(
@@ -113,7 +117,9 @@ mod tests {
             "limit"
         );
         assert_eq!(
-            field_of("Failed to deserialize the JSON body into the target type: site: missing field `title` at line 1 column 9"),
+            field_of(
+                "Failed to deserialize the JSON body into the target type: site: missing field `title` at line 1 column 9"
+            ),
             "site.title"
         );
         assert_eq!(field_of("EOF while parsing a value at line 1 column 0"), "");

@@ -97,7 +97,10 @@ pub(crate) fn readable_env_org(
     caller: &Caller,
     env: &str,
 ) -> Result<String, ApiError> {
-    let org = world.org_of_env(env).ok_or_else(|| no_env(env))?.to_string();
+    let org = world
+        .org_of_env(env)
+        .ok_or_else(|| no_env(env))?
+        .to_string();
     caller.require_read_org(&org)?;
     Ok(org)
 }

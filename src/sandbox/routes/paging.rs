@@ -109,7 +109,9 @@ mod tests {
     #[test]
     fn a_full_last_page_has_no_next_cursor() {
         let m = map(10);
-        let page = Paging::new(Some(10), None).unwrap().page_of(&m, |v| Some(*v));
+        let page = Paging::new(Some(10), None)
+            .unwrap()
+            .page_of(&m, |v| Some(*v));
         assert_eq!(page.items.len(), 10);
         assert_eq!(page.next_cursor, None);
     }

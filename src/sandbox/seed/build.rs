@@ -34,12 +34,11 @@ pub(super) fn world(
         ..World::default()
     };
     let org_names: Vec<&str> = seed.orgs.iter().map(|o| o.name.as_str()).collect();
-    world.blueprints = blueprints(catalogue, &org_names, now).map_err(|message| {
-        SeedError::Invalid {
+    world.blueprints =
+        blueprints(catalogue, &org_names, now).map_err(|message| SeedError::Invalid {
             file: "blueprints.yaml",
             message,
-        }
-    })?;
+        })?;
     for ps in &seed.personas {
         world.personas.insert(
             ps.id.clone(),
@@ -92,7 +91,8 @@ pub(super) fn blueprints(
             ) {
                 props.extend(add.clone());
             }
-            let released = parse_ago(&v.released).map_err(|e| format!("{} {}: {e}", b.name, v.version))?;
+            let released =
+                parse_ago(&v.released).map_err(|e| format!("{} {}: {e}", b.name, v.version))?;
             versions.insert(
                 v.version.clone(),
                 BlueprintVersion {
@@ -232,7 +232,10 @@ fn app_record(
         .ok_or_else(|| format!("{} has no version {}", app.blueprint, app.version))?;
     let errors = validate_values(&version.config_schema, &app.values);
     if let Some(e) = errors.first() {
-        return Err(format!("values fail the schema at {:?}: {}", e.path, e.message));
+        return Err(format!(
+            "values fail the schema at {:?}: {}",
+            e.path, e.message
+        ));
     }
     let env_rec = world
         .environments

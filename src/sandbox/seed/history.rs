@@ -71,7 +71,10 @@ fn promotions(world: &mut World, seed: &SovereignFile, now: Timestamp) -> Result
             .ok_or_else(|| format!("{what}: unknown target {}", ps.target))?;
         let org = target.env.org.clone();
         if world.org_of_env(&ps.source) != Some(org.as_str()) {
-            return Err(format!("{what}: {} is not an Environment of {org}", ps.source));
+            return Err(format!(
+                "{what}: {} is not an Environment of {org}",
+                ps.source
+            ));
         }
         teams_of(world, &ps.created_by)?;
         let reviews = ps
@@ -140,7 +143,10 @@ fn promotions(world: &mut World, seed: &SovereignFile, now: Timestamp) -> Result
 fn access_requests(world: &mut World, seed: &SovereignFile, now: Timestamp) -> Result<(), String> {
     for a in &seed.access_requests {
         if !world.environments.contains_key(&a.environment) {
-            return Err(format!("access request {}: unknown {}", a.id, a.environment));
+            return Err(format!(
+                "access request {}: unknown {}",
+                a.id, a.environment
+            ));
         }
         teams_of(world, &a.requester)?;
         let requested_at = now - parse_ago(&a.ago)?;

@@ -47,10 +47,11 @@ pub fn build_world(sovereign: SovereignSeed, now: Timestamp) -> Result<World, Se
         SovereignSeed::Bankdhofar => ("bankdhofar.yaml", BANKDHOFAR),
         SovereignSeed::Omantel => ("omantel.yaml", OMANTEL),
     };
-    let seed: files::SovereignFile = serde_saphyr::from_str(text).map_err(|e| SeedError::Parse {
-        file,
-        message: e.to_string(),
-    })?;
+    let seed: files::SovereignFile =
+        serde_saphyr::from_str(text).map_err(|e| SeedError::Parse {
+            file,
+            message: e.to_string(),
+        })?;
     build::world(file, &catalogue, &seed, now)
 }
 

@@ -55,7 +55,7 @@ fn blueprint_defaults_pass_every_version() {
     let w = bank();
     assert!(w.blueprints.len() >= 10);
     for b in w.blueprints.values() {
-        assert!(b.versions.len() >= 1);
+        assert!(!b.versions.is_empty());
         for v in b.versions.values() {
             assert!(
                 validate_values(&v.config_schema, &b.template.defaults).is_empty(),
@@ -75,7 +75,7 @@ fn blueprint_defaults_pass_every_version() {
 #[test]
 fn every_rule_kind_is_used() {
     let w = bank();
-    let mut kinds = std::collections::BTreeSet::new();
+    let mut kinds = std::collections::HashSet::new();
     for e in w.environments.values() {
         for r in &e.policy.rules {
             kinds.insert(std::mem::discriminant(r));
@@ -90,10 +90,7 @@ fn every_rule_kind_is_used() {
             min_approvals: 2
         }
     );
-    assert_eq!(
-        prod.env.kube_context,
-        "hz-fsn-rtz-prod-digital-channels"
-    );
+    assert_eq!(prod.env.kube_context, "hz-fsn-rtz-prod-digital-channels");
 }
 
 #[test]

@@ -183,8 +183,12 @@ impl AppRecord {
                     region: region.clone(),
                     role: region_role(self.app.placement.mode, i).to_string(),
                     pods: Pods {
-                        ready: self.pods.iter().filter(in_region).filter(|p| p.ready).count()
-                            as u32,
+                        ready: self
+                            .pods
+                            .iter()
+                            .filter(in_region)
+                            .filter(|p| p.ready)
+                            .count() as u32,
                         total: self.pods.iter().filter(in_region).count() as u32,
                     },
                 }
