@@ -137,8 +137,13 @@ async fn manifests(
     caller: Caller,
     Path((env, app)): Path<(String, String)>,
 ) -> Result<Json<AppManifests>, ApiError> {
-    with_app(&sb, &caller, &env, &app, |_, e, r| AppManifests {
-        yaml: r.manifests_yaml(e),
+    with_app(&sb, &caller, &env, &app, |w, e, r| AppManifests {
+        yaml: r.manifests_yaml(
+            e,
+            w.blueprints
+                .get(&r.app.blueprint.name)
+                .map_or(8080, |b| b.template.port),
+        ),
     })
     .await
 }

@@ -202,8 +202,14 @@ impl AppRecord {
     }
 
     /// Manifests rendered from the record: the Flux Kustomization and HelmRelease (values
-    /// inline, secrets referenced by name only) and the Service.
-    pub fn manifests_yaml(&self, env: &EnvRecord) -> String {
+    /// inline, secrets referenced by name only) and the Service on `port` (the
+    /// Blueprint's, unless the values set one).
+    pub fn manifests_yaml(&self, env: &EnvRecord, port: u16) -> String {
+        let port = self
+            .values
+            .get("port")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(u64::from(port));
         let a = &self.app;
         let ns = a.name.as_str();
         let kustomization = serde_json::json!({
@@ -253,7 +259,7 @@ impl AppRecord {
             "metadata": {"name": a.name, "namespace": ns},
             "spec": {
                 "selector": {"app.kubernetes.io/name": a.name},
-                "ports": [{"name": "main", "port": self.port_hint(), "targetPort": self.port_hint()}],
+                "ports": [{"name": "main", "port": port, "targetPort": port}],
             }
         });
         [kustomization, helm_release, service]
@@ -261,13 +267,6 @@ impl AppRecord {
             .map(to_yaml)
             .collect::<Vec<_>>()
             .join("---\n")
-    }
-
-    fn port_hint(&self) -> u64 {
-        self.values
-            .get("port")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(8080)
     }
 }
 
