@@ -1,5 +1,8 @@
 //! The sandbox's error answers: the console API's JSON envelope with a request id,
 //! and the provisioning API's text/plain quirks.
+//!
+//! An error built without a request id takes the one of the request being served (see
+//! `request_id`), so every console-API error names it.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -48,6 +51,18 @@ impl ApiError {
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)
     }
+    /// 409 with the current state and revision of what was acted on.
+    pub fn conflict_with(
+        code: &str,
+        detail: impl Into<String>,
+        state: serde_json::Value,
+        revision: Option<u64>,
+    ) -> Self {
+        let mut e = Self::conflict(code, detail);
+        e.body.state = Some(state);
+        e.body.revision = revision;
+        e
+    }
     /// Attaches the request id (done by the request-id layer for every error).
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
         self.body.request_id = Some(id.into());
@@ -56,7 +71,10 @@ impl ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
+        if self.body.request_id.is_none() {
+            self.body.request_id = super::request_id::current();
+        }
         let mut resp = (self.status, axum::Json(self.body)).into_response();
         if let Some(v) = self
             .retry_after_header

@@ -3,19 +3,25 @@
 //! `/sovereign/api/v1`) with seed data, personas, a moving simulation and fault
 //! injection. The console reaches it only over HTTP, through the same client that
 //! reaches a real Sovereign.
+//!
+//! Start one with [`spawn`] (tests, the console's first run) or [`serve_cli`]
+//! (`catalyst-tui sandbox`).
 
 pub mod authz;
 pub mod error;
 pub mod events;
+pub mod identity;
+pub mod launch;
 pub mod options;
 pub mod provisioning;
+pub mod request_id;
+pub mod routes;
+pub mod scale;
+pub mod seed;
+pub mod server;
 pub mod store;
 
+pub use launch::serve_cli;
 pub use options::*;
-
-/// Runs `catalyst-tui sandbox` until interrupted.
-pub async fn serve_cli(_args: SandboxArgs) -> color_eyre::Result<()> {
-    Err(color_eyre::eyre::eyre!(
-        "the sandbox server is not assembled yet"
-    ))
-}
+pub use server::{RunningSandbox, SandboxError, spawn};
+pub use store::{Sandbox, SharedSandbox, World};

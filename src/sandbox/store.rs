@@ -5,6 +5,17 @@
 //!
 //! The UI's single-owner rule does not apply here: the sandbox is a server, and a
 //! `RwLock` held for the length of one synchronous change is the simple, correct tool.
+//!
+//! Derived views (Org and Environment counts, `used_by`, policy summaries) are computed
+//! in `store/views.rs`, never stored where they could go stale; Application record
+//! helpers (building, status changes, rendering values and manifests) are in
+//! `store/apps.rs`.
+
+mod apps;
+mod views;
+
+pub use apps::{AppSpec, promotion_diff, short_hash};
+pub use views::{policy_summary, role_rank};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,6 +23,7 @@ use std::sync::Arc;
 use tokio::sync::RwLock;
 
 use super::events::EventBus;
+use super::identity::Sessions;
 use super::options::SandboxOptions;
 use crate::model::*;
 
@@ -23,6 +35,44 @@ pub struct Sandbox {
 }
 
 pub type SharedSandbox = Arc<Sandbox>;
+
+impl Sandbox {
+    /// Wraps a built world with a fresh event bus.
+    pub fn new(world: World, opts: SandboxOptions) -> SharedSandbox {
+        Arc::new(Sandbox {
+            world: RwLock::new(world),
+            bus: EventBus::default(),
+            opts,
+        })
+    }
+}
+
+/// Who this Sovereign is and how its infrastructure is named (kube contexts, Git hosts).
+#[derive(Debug, Clone)]
+pub struct SovereignProfile {
+    pub name: String,
+    pub domain: String,
+    pub kind: SovereignType,
+    /// Cloud provider code of kube contexts (`hz`).
+    pub provider: String,
+    /// Building block of kube contexts (`rtz`).
+    pub building_block: String,
+    /// Location code of the Sovereign's Gitea (`fsn` in `gitea.fsn.bankdhofar.local`).
+    pub location: String,
+}
+
+impl Default for SovereignProfile {
+    fn default() -> Self {
+        Self {
+            name: "Sandbox".into(),
+            domain: "sandbox.local".into(),
+            kind: SovereignType::Corporate,
+            provider: "hz".into(),
+            building_block: "rtz".into(),
+            location: "fsn".into(),
+        }
+    }
+}
 
 /// A demo persona: an identity the verification page can sign in as.
 #[derive(Debug, Clone)]
@@ -58,6 +108,29 @@ pub struct AppRecord {
 pub struct BlueprintRecord {
     pub blueprint: Blueprint,
     pub versions: BTreeMap<String, BlueprintVersion>,
+    /// How Applications of this Blueprint are shaped when installed.
+    pub template: BlueprintTemplate,
+}
+
+/// What the sandbox needs to make an Application of a Blueprint (not on the wire).
+#[derive(Debug, Clone)]
+pub struct BlueprintTemplate {
+    pub kind: AppKind,
+    /// Default pod count.
+    pub pods: u32,
+    /// Container port, for rendered manifests.
+    pub port: u16,
+    /// Secret names (`{app}` is replaced by the Application name) and key sizes.
+    pub secrets: Vec<SecretTemplate>,
+    /// Values that satisfy every version's schema.
+    pub defaults: serde_json::Value,
+}
+
+/// One Secret an Application of a Blueprint carries: names and sizes, never values.
+#[derive(Debug, Clone)]
+pub struct SecretTemplate {
+    pub name: String,
+    pub keys: Vec<(String, u64)>,
 }
 
 /// An install, update, action or uninstall in flight or done, with its log.
@@ -79,6 +152,7 @@ pub struct OperationRecord {
 #[derive(Debug, Clone, Default)]
 pub struct World {
     pub meta: Option<Meta>,
+    pub sovereign: SovereignProfile,
     pub personas: BTreeMap<String, Persona>,
     pub orgs: BTreeMap<String, Org>,
     pub environments: BTreeMap<String, EnvRecord>,
@@ -90,9 +164,19 @@ pub struct World {
     pub audit: Vec<AuditRecord>,
     /// Source of ids (`op-…`, `pr-…`, `ar-…`, `au-…`).
     pub next_id: u64,
+    /// Device codes, access and refresh tokens of the sign-in flow.
+    pub sessions: Sessions,
+    /// Added to the wall clock by [`World::now`]: lets tests and demos move time forward
+    /// (token and device-code expiry) without waiting.
+    pub clock_skew: chrono::TimeDelta,
 }
 
 impl World {
+    /// The sandbox's current time: the wall clock plus [`World::clock_skew`].
+    pub fn now(&self) -> Timestamp {
+        chrono::Utc::now() + self.clock_skew
+    }
+
     /// A fresh id with the given prefix, unique within this world.
     pub fn new_id(&mut self, prefix: &str) -> String {
         self.next_id += 1;

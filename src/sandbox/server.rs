@@ -1,0 +1,201 @@
+//! Assembly of the sandbox server: builds the world (seed plus `--scale`), binds the
+//! listener, merges the routers of every sandbox module behind the request-id layer,
+//! starts background work, and shuts all of it down gracefully.
+//!
+//! The other modules plug in through the hook functions below ([`extra_routes`],
+//! [`provisioning_routes`], [`outer_layers`], [`start_background`]): each is one line
+//! to fill.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::Method;
+use axum::http::StatusCode;
+use axum::{Router, middleware};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::error::ApiError;
+use super::identity;
+use super::options::SandboxOptions;
+use super::request_id;
+use super::routes;
+use super::scale;
+use super::seed::{self, SeedError};
+use super::store::{Sandbox, SharedSandbox};
+
+/// How long `shutdown` waits for open connections (event streams) before cutting them.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Why the sandbox could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the sandbox server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A sandbox serving on loopback. Dropping it stops the server too (without waiting).
+pub struct RunningSandbox {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base_url: String,
+    /// The bound address (the real port when the options asked for port 0).
+    pub addr: SocketAddr,
+    /// The shared state: tests may read the world, or move its clock (`clock_skew`).
+    pub state: SharedSandbox,
+    stop: CancellationToken,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningSandbox {
+    /// A token cancelled when the sandbox stops (background work ends with it).
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Stops accepting connections, lets open requests finish (at most a few seconds, so
+    /// long-lived event streams cannot hold the shutdown) and waits for the server.
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
+        self.stop.cancel();
+        let Some(mut task) = self.task.take() else {
+            return Ok(());
+        };
+        match tokio::time::timeout(DRAIN_TIMEOUT, &mut task).await {
+            Ok(Ok(result)) => result.map_err(SandboxError::Serve),
+            Ok(Err(_)) => Ok(()),
+            Err(_) => {
+                task.abort();
+                Ok(())
+            }
+        }
+    }
+
+    /// Waits until the server ends (after [`RunningSandbox::stop_token`] is cancelled).
+    pub async fn wait(mut self) -> Result<(), SandboxError> {
+        match self.task.take() {
+            Some(task) => match task.await {
+                Ok(result) => result.map_err(SandboxError::Serve),
+                Err(_) => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// Builds the world, binds `opts.listen` (port 0 picks a free port) and serves.
+pub async fn spawn(opts: SandboxOptions) -> Result<RunningSandbox, SandboxError> {
+    let mut world = seed::build_world(opts.sovereign, chrono::Utc::now())?;
+    if let Some(s) = opts.scale {
+        scale::add_generated(&mut world, s, opts.seed);
+    }
+    let listener = TcpListener::bind(opts.listen)
+        .await
+        .map_err(|source| SandboxError::Bind {
+            addr: opts.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+        addr: opts.listen,
+        source,
+    })?;
+    let base_url = base_url_of(addr);
+    world.meta = Some(identity::meta_for(&world.sovereign, &base_url));
+    let state = Sandbox::new(world, opts);
+    let stop = CancellationToken::new();
+    start_background(&state, &stop);
+    let app = app(state.clone());
+    let serve = axum::serve(listener, app).with_graceful_shutdown(stop.clone().cancelled_owned());
+    let task = tokio::spawn(async move { serve.await });
+    Ok(RunningSandbox {
+        base_url,
+        addr,
+        state,
+        stop,
+        task: Some(task),
+    })
+}
+
+/// The URL clients use: loopback when bound to every interface.
+fn base_url_of(addr: SocketAddr) -> String {
+    let host = if addr.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    format!("http://{}", SocketAddr::new(host, addr.port()))
+}
+
+/// The whole HTTP application of a sandbox.
+pub fn app(state: SharedSandbox) -> Router {
+    let api: Router<SharedSandbox> = Router::new()
+        .merge(identity::router())
+        .merge(routes::router())
+        .merge(extra_routes())
+        .merge(provisioning_routes(&state))
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method);
+    outer_layers(api.with_state(state.clone()), &state)
+        .layer(middleware::from_fn(request_id::layer))
+}
+
+/// Routes of the other console-API modules (promotions and policies, access requests,
+/// live events, operation logs): `.merge(…::router())` each here.
+fn extra_routes() -> Router<SharedSandbox> {
+    Router::new()
+}
+
+/// The provisioning API (CONTRACT Part A) under `/sovereign`: `.nest("/sovereign", …)`.
+fn provisioning_routes(_state: &SharedSandbox) -> Router<SharedSandbox> {
+    Router::new()
+}
+
+/// Layers around everything but the request id (fault injection): `.layer(…)` here.
+fn outer_layers(router: Router, _state: &SharedSandbox) -> Router {
+    router
+}
+
+/// Background work (the simulation): spawn it here, ending when `stop` is cancelled.
+fn start_background(_state: &SharedSandbox, _stop: &CancellationToken) {}
+
+async fn no_route(method: Method, req: Request) -> ApiError {
+    ApiError::not_found(format!("there is no route {method} {}", req.uri().path()))
+}
+
+async fn wrong_method(method: Method, req: Request) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        format!("{method} is not allowed on {}", req.uri().path()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unspecified_binds_are_reached_on_loopback() {
+        assert_eq!(
+            base_url_of(SocketAddr::from(([0, 0, 0, 0], 8787))),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            base_url_of(SocketAddr::from(([127, 0, 0, 1], 1))),
+            "http://127.0.0.1:1"
+        );
+    }
+}
