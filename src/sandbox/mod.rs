@@ -7,8 +7,11 @@
 pub mod authz;
 pub mod error;
 pub mod events;
+pub mod faults;
+pub mod flow;
 pub mod options;
 pub mod provisioning;
+pub mod simulation;
 pub mod store;
 
 pub use options::*;
