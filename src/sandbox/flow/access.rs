@@ -94,6 +94,15 @@ impl World {
                 .has_role(RoleName::SecurityOfficer, org.as_deref())
     }
 
+    /// May address `req` at all (decide, revoke): anyone who reads its Org gets the
+    /// precise 403 rather than a 404.
+    fn may_address(&self, caller: &Caller, req: &AccessRequest) -> bool {
+        self.may_see(caller, req)
+            || self
+                .env_scope(&req.environment)
+                .is_some_and(|(org, _)| caller.can_read_org(&org))
+    }
+
     /// `POST /api/v1/environments/{env}/access-requests`.
     pub fn request_access(
         &mut self,
@@ -321,7 +330,7 @@ impl World {
         let r = self
             .access_requests
             .get(id)
-            .filter(|r| self.may_see(caller, r))
+            .filter(|r| self.may_address(caller, r))
             .ok_or_else(|| not_found(id))?;
         if r.state != AccessState::Pending {
             let mut e = ApiError::conflict(
@@ -414,7 +423,7 @@ impl World {
         let r = self
             .access_requests
             .get(id)
-            .filter(|r| self.may_see(caller, r))
+            .filter(|r| self.may_address(caller, r))
             .ok_or_else(|| not_found(id))?;
         if r.requester != caller.persona && !self.may_decide(caller, &r.environment) {
             return Err(caller.forbidden(

@@ -227,12 +227,17 @@ fn soak(
             false,
             format!("{app} is not deployed in {source}, so it has not soaked there."),
         ),
-        Some(rec) if rec.app.blueprint.version != *version || rec.app.status.in_progress() => (
+        Some(rec) if rec.app.status.in_progress() => (
             false,
             format!(
-                "{source} runs {} of {app}, not {version}: the {} soak starts once {version} is running there.",
-                rec.app.last_deploy.version,
-                human_duration(need.num_seconds())
+                "{app} is still being deployed in {source}; the {duration} soak starts once {version} is running there."
+            ),
+        ),
+        Some(rec) if rec.app.blueprint.version != *version => (
+            false,
+            format!(
+                "{source} runs {} of {app}, not {version}: the {duration} soak starts once {version} is running there.",
+                rec.app.blueprint.version
             ),
         ),
         Some(rec) => {
@@ -244,18 +249,16 @@ fn soak(
                 (
                     true,
                     format!(
-                        "{version} has soaked {} in {source} ({} required).",
-                        human_duration((now - since).num_seconds()),
-                        human_duration(need.num_seconds())
+                        "{version} has soaked {} in {source} ({duration} required).",
+                        human_duration((now - since).num_seconds())
                     ),
                 )
             } else {
                 (
                     false,
                     format!(
-                        "{version} must soak in {source} for {} more ({} required).",
-                        human_duration(remaining),
-                        human_duration(need.num_seconds())
+                        "{version} must soak in {source} for {} more ({duration} required).",
+                        human_duration(remaining)
                     ),
                 )
             }

@@ -35,11 +35,47 @@ fn invalid_target(detail: String) -> ApiError {
     )
 }
 
+/// How far along the road to production an Environment type is. `uat` and `stg` share
+/// a tier: the model orders uat before stg, but the Catalyst narrative promotes
+/// `digital-channels-stg` to `digital-channels-uat`, so either way between them is a
+/// promotion; going back towards dev or poc, or out of prod, is not.
+fn tier(t: EnvType) -> u8 {
+    match t {
+        EnvType::Poc => 0,
+        EnvType::Dev => 1,
+        EnvType::Uat | EnvType::Stg => 2,
+        EnvType::Prod => 3,
+        EnvType::Unknown => 0,
+    }
+}
+
 /// May open promotions in `org`.
 fn may_promote(caller: &Caller, org: &str) -> bool {
     caller.is_sovereign_admin()
         || caller.has_org_role(RoleName::OrgDeveloper, org)
         || caller.has_org_role(RoleName::OrgAdmin, org)
+}
+
+/// The document a promotion changes on the target: Blueprint, version, then values as
+/// YAML (an Application not installed yet is an empty document).
+fn values_doc(blueprint: &str, version: &str, values: &Value) -> String {
+    if version == NOT_INSTALLED {
+        return String::new();
+    }
+    let mut doc = format!("blueprint: {blueprint}\nversion: {version}\n");
+    match values {
+        Value::Object(m) if !m.is_empty() => {
+            let yaml = serde_saphyr::to_string(values).unwrap_or_else(|_| format!("{values:#}"));
+            doc.push_str("values:\n");
+            for line in yaml.lines() {
+                doc.push_str("  ");
+                doc.push_str(line);
+                doc.push('\n');
+            }
+        }
+        _ => doc.push_str("values: {}\n"),
+    }
+    doc
 }
 
 /// The unified diff of what the target would change: Blueprint version and values.
@@ -50,11 +86,8 @@ pub fn values_diff(
     from: (&str, &Value),
     to: (&str, &Value),
 ) -> String {
-    let doc = |version: &str, values: &Value| {
-        let v = json!({ "blueprint": blueprint, "version": version, "values": values });
-        serde_saphyr::to_string(&v).unwrap_or_else(|_| format!("{v:#}"))
-    };
-    let (old, new) = (doc(from.0, from.1), doc(to.0, to.1));
+    let old = values_doc(blueprint, from.0, from.1);
+    let new = values_doc(blueprint, to.0, to.1);
     let path = format!("{target_env}/{app}/values.yaml");
     similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
@@ -81,9 +114,14 @@ impl World {
             reason: Some(format!("from {env}")),
         };
         let result = self.create_promotion_checked(bus, caller, env, app, req, now);
-        audited(self, bus, caller, what, result)
+        let (id, ready) = audited(self, bus, caller, what, result)?;
+        if ready {
+            self.merge_promotion(bus, &id, now);
+        }
+        self.promotion_view(caller, &id, now)
     }
 
+    /// Opens the promotion; answers its id and whether it may merge at once.
     fn create_promotion_checked(
         &mut self,
         bus: &EventBus,
@@ -92,7 +130,7 @@ impl World {
         app: &str,
         req: &CreatePromotion,
         now: DateTime<Utc>,
-    ) -> Result<Promotion, ApiError> {
+    ) -> Result<(String, bool), ApiError> {
         caller.require_mutation()?;
         let source_env = self
             .environments
@@ -119,14 +157,10 @@ impl World {
             .ok_or_else(|| {
                 invalid_target(format!("{target_name} is not another Environment of {org}"))
             })?;
-        let (from_rank, to_rank) = (
-            source_env.env.env_type.rank(),
-            target_env.env.env_type.rank(),
-        );
-        if to_rank <= from_rank {
+        let (from, to) = (source_env.env.env_type, target_env.env.env_type);
+        if tier(to) < tier(from) {
             return Err(invalid_target(format!(
-                "{target_name} ({}) is not higher than {env} ({}): promotions go poc → dev → uat → stg → prod",
-                target_env.env.env_type, source_env.env.env_type
+                "{target_name} ({to}) is below {env} ({from}): promotions go from poc and dev towards prod"
             )));
         }
         if let Some(open) = self.promotions.values().find(|p| {
@@ -212,10 +246,7 @@ impl World {
             Some(target_name),
             LiveEvent::PromotionUpdated(Box::new(promotion.clone())),
         );
-        if all_satisfied(&promotion.policy) {
-            self.merge_promotion(bus, &id, now);
-        }
-        self.promotion_view(caller, &id, now)
+        Ok((id, all_satisfied(&promotion.policy)))
     }
 
     /// Turns the target card `pending-approval`, installing a placeholder when the
@@ -575,9 +606,13 @@ impl World {
             }),
         };
         let result = self.review_checked(bus, caller, id, req, now);
-        audited(self, bus, caller, what, result)
+        if audited(self, bus, caller, what, result)? {
+            self.merge_promotion(bus, id, now);
+        }
+        self.promotion_view(caller, id, now)
     }
 
+    /// Records the review; answers whether the promotion may now merge.
     fn review_checked(
         &mut self,
         bus: &EventBus,
@@ -585,7 +620,7 @@ impl World {
         id: &str,
         req: &CreateReview,
         now: DateTime<Utc>,
-    ) -> Result<Promotion, ApiError> {
+    ) -> Result<bool, ApiError> {
         caller.require_mutation()?;
         let p = self
             .promotions
@@ -697,10 +732,7 @@ impl World {
                 LiveEvent::PromotionUpdated(Box::new(stored.clone())),
             );
         }
-        if merge {
-            self.merge_promotion(bus, id, now);
-        }
-        self.promotion_view(caller, id, now)
+        Ok(merge)
     }
 }
 
