@@ -81,7 +81,7 @@ impl FaultState {
             let (now, before) = ((n as f64 * r).floor(), ((n - 1) as f64 * r).floor());
             if now > before {
                 let k = self.errors.fetch_add(1, Ordering::Relaxed);
-                return Decision::ServerError(if k % 2 == 0 {
+                return Decision::ServerError(if k.is_multiple_of(2) {
                     StatusCode::SERVICE_UNAVAILABLE
                 } else {
                     StatusCode::INTERNAL_SERVER_ERROR

@@ -1,6 +1,9 @@
 //! Access-request rules against the flow fixture: auto-grant by policy, who decides
 //! what, nobody deciding their own, revocation, expiry and credentials.
 
+// Rows of the tables are tuples; naming each shape would hide the table.
+#![allow(clippy::type_complexity)]
+
 use chrono::TimeZone;
 
 use super::*;

@@ -523,12 +523,11 @@ impl World {
         p.state == PromotionState::Open
             && p.created_by != caller.persona
             && self.is_reviewer(caller, p)
-            && !p
-                .reviews
+            && p.reviews
                 .iter()
                 .rev()
                 .find(|r| r.actor == caller.persona)
-                .is_some_and(|r| r.decision == ReviewDecision::Approve)
+                .is_none_or(|r| r.decision != ReviewDecision::Approve)
     }
 
     fn is_reviewer(&self, caller: &Caller, p: &Promotion) -> bool {

@@ -336,6 +336,78 @@ mod tests {
         );
     }
 
+    use crate::sandbox::events::{BusSettings, EventBus};
+    use crate::sandbox::flow::fixture;
+    use crate::sandbox::store::Sandbox;
+
+    /// Runs the `/events` pump for a subscriber that fell behind a 2-frame channel
+    /// while 10 events were published; answers what it sent up to `want` frames.
+    async fn lagging(replay_capacity: usize, want: usize) -> Vec<String> {
+        let sb = Arc::new(Sandbox {
+            world: tokio::sync::RwLock::new(fixture::world(chrono::Utc::now())),
+            bus: EventBus::new(BusSettings {
+                replay_capacity,
+                channel_capacity: 2,
+                ..BusSettings::default()
+            }),
+            opts: crate::sandbox::SandboxOptions::default(),
+        });
+        let caller = fixture::caller(&*sb.world.read().await, "admin").unwrap();
+        let filter = EventFilter::default();
+        let sub = sb.bus.subscribe(&filter, None);
+        let ev = || {
+            LiveEvent::ApplicationRemoved(crate::model::ApplicationRemoved {
+                environment: "acme-dev".into(),
+                name: "x".into(),
+            })
+        };
+        for _ in 0..10 {
+            sb.bus.publish("acme", Some("acme-dev"), ev());
+        }
+        let (tx, mut rx) = mpsc::channel(64);
+        tokio::spawn(pump_events(sb.clone(), caller, filter, sub, tx));
+        let mut out = Vec::new();
+        while out.len() < want {
+            let b = rx.recv().await.unwrap();
+            out.push(String::from_utf8(b.to_vec()).unwrap());
+            if out.len() == want - 1 {
+                sb.bus.publish("acme", Some("acme-dev"), ev());
+            }
+        }
+        // The first two lines of each frame: `id:` and `event:` (or the retry line).
+        out.iter()
+            .map(|f| {
+                f.lines()
+                    .take(2)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_lagging_subscriber_catches_up_from_the_log() {
+        let firsts = lagging(10_000, 12).await;
+        let want: Vec<String> = std::iter::once("retry: 3000".to_string())
+            .chain((1..=11).map(|n| format!("id: {n}\nevent: application.removed")))
+            .collect();
+        assert_eq!(firsts, want);
+    }
+
+    #[tokio::test]
+    async fn a_lagging_subscriber_beyond_the_log_is_reset() {
+        let frames = lagging(3, 3).await;
+        assert_eq!(
+            frames,
+            vec![
+                "retry: 3000",
+                "id: 10\nevent: reset",
+                "id: 11\nevent: application.removed"
+            ]
+        );
+    }
+
     #[test]
     fn last_event_id_parsing() {
         let mut h = HeaderMap::new();
