@@ -18,20 +18,21 @@ use crate::sandbox::error::ApiError;
 use crate::sandbox::events::EventBus;
 use crate::sandbox::store::World;
 
-/// Four keyed hashers, drawn once per process: 256 bits of token per grant.
-fn token_keys() -> &'static [RandomState; 4] {
-    static KEYS: OnceLock<[RandomState; 4]> = OnceLock::new();
-    KEYS.get_or_init(|| std::array::from_fn(|_| RandomState::new()))
+/// A per-process secret and a keyed hasher, drawn once.
+fn token_key() -> &'static (RandomState, [u8; 32]) {
+    static KEY: OnceLock<(RandomState, [u8; 32])> = OnceLock::new();
+    KEY.get_or_init(|| (RandomState::new(), rand::random()))
 }
 
-/// The bearer token of a grant: unguessable, stable for the grant, different for every
-/// grant (a new grant of the same request has another `granted_at`).
+/// The bearer token of a grant: unguessable without the process's secret, stable for
+/// the grant, different for every grant (a new grant of the same request has another
+/// `granted_at`). Four 64-bit keyed hashes of secret, lane and grant: 256 bits.
 fn token_for(req: &AccessRequest) -> Option<String> {
     let granted = req.granted_at?;
-    let input = format!("{}|{}|{}", req.id, req.environment, granted.to_rfc3339());
-    let hex: String = token_keys()
-        .iter()
-        .map(|k| format!("{:016x}", k.hash_one(&input)))
+    let (hasher, secret) = token_key();
+    let grant = format!("{}|{}|{}", req.id, req.environment, granted.to_rfc3339());
+    let hex: String = (0u8..4)
+        .map(|lane| format!("{:016x}", hasher.hash_one((secret, lane, &grant))))
         .collect();
     Some(format!("sbx-{hex}"))
 }
