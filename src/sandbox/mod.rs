@@ -10,6 +10,8 @@
 pub mod authz;
 pub mod error;
 pub mod events;
+pub mod faults;
+pub mod flow;
 pub mod identity;
 pub mod launch;
 pub mod options;
@@ -19,6 +21,7 @@ pub mod routes;
 pub mod scale;
 pub mod seed;
 pub mod server;
+pub mod simulation;
 pub mod store;
 
 pub use launch::serve_cli;
