@@ -9,13 +9,15 @@ crate::wire_enum! {
 }
 
 impl EnvType {
-    /// Promotion order: poc < dev < uat < stg < prod. A promotion goes to a higher rank.
+    /// Promotion order of the Catalyst narrative: poc < dev < stg < uat < prod
+    /// (`digital-channels-stg` is promoted to `digital-channels-uat`). A promotion goes to
+    /// a higher rank.
     pub fn rank(self) -> u8 {
         match self {
             EnvType::Poc => 0,
             EnvType::Dev => 1,
-            EnvType::Uat => 2,
-            EnvType::Stg => 3,
+            EnvType::Stg => 2,
+            EnvType::Uat => 3,
             EnvType::Prod => 4,
             EnvType::Unknown => 0,
         }

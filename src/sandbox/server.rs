@@ -152,10 +152,10 @@ pub fn app(state: SharedSandbox) -> Router {
         .layer(middleware::from_fn(request_id::layer))
 }
 
-/// Routes of the other console-API modules (promotions and policies, access requests,
-/// live events, operation logs): `.merge(…::router())` each here.
+/// Routes of the flow modules: promotions and policies, access requests, live events,
+/// operation logs.
 fn extra_routes() -> Router<SharedSandbox> {
-    Router::new()
+    super::flow::router::<super::authz::Caller>()
 }
 
 /// The provisioning API (CONTRACT Part A) under `/sovereign`: `.nest("/sovereign", …)`.
@@ -163,13 +163,16 @@ fn provisioning_routes(_state: &SharedSandbox) -> Router<SharedSandbox> {
     Router::new()
 }
 
-/// Layers around everything but the request id (fault injection): `.layer(…)` here.
-fn outer_layers(router: Router, _state: &SharedSandbox) -> Router {
-    router
+/// Layers around everything but the request id: fault injection.
+fn outer_layers(router: Router, state: &SharedSandbox) -> Router {
+    super::faults::apply(router, state.opts.faults.clone())
 }
 
-/// Background work (the simulation): spawn it here, ending when `stop` is cancelled.
-fn start_background(_state: &SharedSandbox, _stop: &CancellationToken) {}
+/// Background work (the simulation), ending when `stop` is cancelled.
+fn start_background(state: &SharedSandbox, stop: &CancellationToken) {
+    // The task ends by itself when `stop` is cancelled.
+    drop(super::simulation::spawn(state.clone(), stop.clone()));
+}
 
 async fn no_route(method: Method, req: Request) -> ApiError {
     ApiError::not_found(format!("there is no route {method} {}", req.uri().path()))

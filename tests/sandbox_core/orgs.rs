@@ -38,8 +38,8 @@ async fn orgs_are_listed_for_their_readers_with_derived_counts() {
         org.environments,
         vec![
             "digital-channels-dev",
-            "digital-channels-uat",
             "digital-channels-stg",
+            "digital-channels-uat",
             "digital-channels-prod"
         ]
     );

@@ -1,5 +1,5 @@
 //! Organizations and their Environments: list and read (members of the Org and
-//! sovereign-wide readers), and creating an Environment (org-admin, sovereign-admin).
+//! sovereign-wide readers), their policies, and creating an Environment (org-admin, sovereign-admin).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,6 +21,22 @@ pub(super) fn routes() -> Router<SharedSandbox> {
             "/api/v1/orgs/{org}/environments",
             get(list_envs).post(create_env),
         )
+        .route("/api/v1/environments/{env}/policy", get(env_policy))
+}
+
+/// The EnvironmentPolicy as configured; promotions carry its evaluation.
+async fn env_policy(
+    State(sb): State<SharedSandbox>,
+    caller: Caller,
+    Path(env): Path<String>,
+) -> Result<Json<EnvironmentPolicy>, ApiError> {
+    let world = sb.world.read().await;
+    let record = world
+        .environments
+        .get(&env)
+        .ok_or_else(|| ApiError::not_found(format!("there is no Environment named {env}")))?;
+    caller.require_read_org(&record.env.org)?;
+    Ok(Json(record.policy.clone()))
 }
 
 /// The Orgs the caller may read; an identity with none gets an empty list.

@@ -35,20 +35,6 @@ fn invalid_target(detail: String) -> ApiError {
     )
 }
 
-/// How far along the road to production an Environment type is. `uat` and `stg` share
-/// a tier: the model orders uat before stg, but the Catalyst narrative promotes
-/// `digital-channels-stg` to `digital-channels-uat`, so either way between them is a
-/// promotion; going back towards dev or poc, or out of prod, is not.
-fn tier(t: EnvType) -> u8 {
-    match t {
-        EnvType::Poc => 0,
-        EnvType::Dev => 1,
-        EnvType::Uat | EnvType::Stg => 2,
-        EnvType::Prod => 3,
-        EnvType::Unknown => 0,
-    }
-}
-
 /// May open promotions in `org`.
 fn may_promote(caller: &Caller, org: &str) -> bool {
     caller.is_sovereign_admin()
@@ -158,9 +144,9 @@ impl World {
                 invalid_target(format!("{target_name} is not another Environment of {org}"))
             })?;
         let (from, to) = (source_env.env.env_type, target_env.env.env_type);
-        if tier(to) < tier(from) {
+        if to.rank() <= from.rank() {
             return Err(invalid_target(format!(
-                "{target_name} ({to}) is below {env} ({from}): promotions go from poc and dev towards prod"
+                "{target_name} ({to}) is not above {env} ({from}): promotions go poc → dev → stg → uat → prod"
             )));
         }
         if let Some(open) = self.promotions.values().find(|p| {
