@@ -389,7 +389,14 @@ impl ApiClient {
             let detail = if ct.as_deref().is_some_and(|c| !is_json_type(c)) {
                 "expected JSON".to_string()
             } else {
-                format!("the JSON does not match ({e})")
+                use serde_json::error::Category;
+                match e.classify() {
+                    Category::Eof => format!("the answer is cut short ({e})"),
+                    Category::Syntax | Category::Io => {
+                        format!("the answer is not valid JSON ({e})")
+                    }
+                    Category::Data => format!("the JSON does not match ({e})"),
+                }
             };
             self.decode_error(what, detail, status, ct, &body, &request_id)
         })
