@@ -2,6 +2,8 @@
 //! all of them retry with the new token; a refused refresh ends the session; file and
 //! static tokens; proactive refresh; a two-hour follow with five-minute tokens (R5).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 mod client_support;
 
 use std::collections::HashMap;

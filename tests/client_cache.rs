@@ -1,6 +1,7 @@
 //! The token cache file: 0600 in a 0700 directory, replaced atomically, readable again,
 //! and forgiving of a damaged file (QUALITY S5).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 #![cfg(unix)]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

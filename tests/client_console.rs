@@ -2,6 +2,8 @@
 //! the right method, path, query and body and decodes the answer; listings follow cursors;
 //! the audit export streams NDJSON records.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 mod client_support;
 
 use axum::Router;

@@ -2,6 +2,8 @@
 //! the prompt reaches the caller, polls keep the interval and slow down, and polling stops
 //! on denial, on expiry of the code, and when the code's lifetime runs out (QUALITY S6).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 mod client_support;
 
 use std::collections::HashMap;

@@ -1,6 +1,8 @@
 //! Every error answer of the contract maps to a typed error with a readable message and the
 //! request id the client sent; transport failures and undecodable answers too.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 mod client_support;
 
 use std::time::Duration;

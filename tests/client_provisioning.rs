@@ -2,6 +2,8 @@
 //! unencoded colon of job ids, both retry answers, kubeconfig as YAML or 409, paging of
 //! execution logs, and the list extension that may be absent (404 or 405).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 mod client_support;
 
 use axum::Router;

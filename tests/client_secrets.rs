@@ -3,6 +3,8 @@
 //! an error's text or `Debug`, in a `Debug` of the client's types, nor in any log line at
 //! trace level — even when a server echoes them back (QUALITY S1).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
 mod client_support;
 
 use std::io::Write;

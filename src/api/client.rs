@@ -284,7 +284,7 @@ impl ApiClient {
                     request_id: None,
                 } => ApiError::SessionExpired {
                     detail,
-                    request_id: first.request_id().map(str::to_string),
+                    request_id: first.request_id().map(Box::from),
                 },
                 other => other,
             });
@@ -362,7 +362,7 @@ impl ApiClient {
                 status,
                 content_type: ct,
                 snippet: redact::snippet(e.as_bytes(), 120, &[]),
-                request_id: Some(request_id),
+                request_id: Some(request_id.into()),
             })
     }
 
@@ -419,7 +419,7 @@ impl ApiClient {
             status,
             content_type,
             snippet: redact::snippet(body, 160, &exposed),
-            request_id: Some(request_id.to_string()),
+            request_id: Some(request_id.into()),
         }
     }
 
@@ -442,7 +442,7 @@ impl ApiClient {
                             status: response.status().as_u16(),
                             content_type: content_type(response),
                             snippet: String::new(),
-                            request_id: Some(request_id.to_string()),
+                            request_id: Some(request_id.into()),
                         });
                     }
                     body.extend_from_slice(&chunk);
@@ -515,7 +515,7 @@ impl ApiClient {
             kind,
             endpoint,
             detail,
-            request_id,
+            request_id: request_id.map(Box::from),
         }
     }
 }
@@ -657,18 +657,22 @@ fn innermost_text(e: &reqwest::Error) -> String {
 fn find_tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {
-        if let Some(t) = err.downcast_ref::<rustls::Error>() {
-            return Some(t);
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && let Some(inner) = io.get_ref()
-            && let Some(t) = inner.downcast_ref::<rustls::Error>()
-        {
+        if let Some(t) = rustls_inside(err) {
             return Some(t);
         }
         cur = err.source();
     }
     None
+}
+
+/// The TLS error behind `err`: the connector wraps it in an `io::Error`, sometimes twice,
+/// and an `io::Error`'s `source()` skips the value it wraps.
+fn rustls_inside<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(t) = err.downcast_ref::<rustls::Error>() {
+        return Some(t);
+    }
+    let inner = err.downcast_ref::<std::io::Error>()?.get_ref()?;
+    rustls_inside(inner)
 }
 
 fn describe_tls(e: &rustls::Error) -> String {

@@ -39,7 +39,7 @@ pub enum ApiError {
     #[error("Your session has expired. Sign in again; the current view is kept.{}", rid(.request_id))]
     SessionExpired {
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 403: the caller lacks a role or scope, or support mode forbids the call.
@@ -54,7 +54,7 @@ pub enum ApiError {
         teams: Vec<String>,
         /// Why not: the server's `reason`, else its `detail`.
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 404, as JSON (`not-found`, `job-not-found`, …) or as the provisioning service's
@@ -63,7 +63,7 @@ pub enum ApiError {
     NotFound {
         code: Option<String>,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 409: the current state forbids the call (`conflict`, `has-dependents`,
@@ -78,7 +78,7 @@ pub enum ApiError {
         revision: Option<u64>,
         /// With `has-dependents`: what still depends on the item.
         dependents: Vec<String>,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 410: the item existed but is gone (e.g. credentials of an expired grant).
@@ -86,7 +86,7 @@ pub enum ApiError {
     Gone {
         code: String,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 422: the input was refused; `fields` says which parts and why.
@@ -95,7 +95,7 @@ pub enum ApiError {
         code: String,
         detail: String,
         fields: Vec<FieldError>,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 429: too many requests; try again after `retry_after` when known.
@@ -103,7 +103,7 @@ pub enum ApiError {
     RateLimited {
         retry_after: Option<Duration>,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 400: the server could not understand the request.
@@ -111,7 +111,7 @@ pub enum ApiError {
     BadRequest {
         code: Option<String>,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// 5xx: the server failed or is unavailable (503); usually worth retrying.
@@ -121,7 +121,7 @@ pub enum ApiError {
         code: Option<String>,
         detail: String,
         retry_after: Option<Duration>,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// Any other status the contract does not name.
@@ -130,7 +130,7 @@ pub enum ApiError {
         status: u16,
         code: Option<String>,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// No answer: connecting, TLS or reading failed.
@@ -140,7 +140,7 @@ pub enum ApiError {
         /// `scheme://host:port` of the server (never a path or query).
         endpoint: String,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// An answer came back but could not be read: malformed JSON, the wrong content type,
@@ -154,7 +154,7 @@ pub enum ApiError {
         content_type: Option<String>,
         /// The start of the body, one line, with credentials removed.
         snippet: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// Device sign-in: the person declined on the verification page.
@@ -170,7 +170,7 @@ pub enum ApiError {
     SignInFailed {
         code: String,
         detail: String,
-        request_id: Option<String>,
+        request_id: Option<Box<str>>,
     },
 
     /// The client could not be set up (a bad URL, an unreadable CA file, a bad proxy).
@@ -301,9 +301,10 @@ pub(crate) fn from_answer(answer: ErrorAnswer<'_>, secrets: &[&str]) -> ApiError
         .ok()
         .filter(|b: &ErrorBody| !b.error.is_empty());
     let clean = |s: &str| redact::redact(s, secrets);
-    let request_id = answer
+    let request_id: Option<Box<str>> = answer
         .request_id
-        .or_else(|| parsed.as_ref().and_then(|b| b.request_id.clone()));
+        .or_else(|| parsed.as_ref().and_then(|b| b.request_id.clone()))
+        .map(Box::from);
     let (code, detail) = match &parsed {
         Some(b) => (Some(b.error.clone()), clean(&b.detail)),
         None => (None, redact::snippet(answer.body, 300, secrets)),
@@ -388,7 +389,7 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
-fn rid(request_id: &Option<String>) -> String {
+fn rid(request_id: &Option<Box<str>>) -> String {
     match request_id {
         Some(id) => format!(" (request id {id})"),
         None => String::new(),

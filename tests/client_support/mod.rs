@@ -2,6 +2,7 @@
 //! what the client sent, clients configured without environment influence, and JSON
 //! fixtures of the contract's shapes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
