@@ -388,3 +388,13 @@ async fn a_two_hour_follow_with_five_minute_tokens_needs_no_sign_in() {
     assert!((29..=31).contains(&n), "{n} refreshes");
     assert_eq!(idp.unauthorized.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn environment_tokens_are_read_when_present() {
+    // PATH is set in every environment this runs in; a test may not set variables itself.
+    match TokenSource::from_env("PATH") {
+        Some(TokenSource::Static { origin, .. }) => assert_eq!(origin, "PATH"),
+        other => panic!("{other:?}"),
+    }
+    assert!(TokenSource::from_env("CATALYST_TEST_SURELY_UNSET_VARIABLE").is_none());
+}

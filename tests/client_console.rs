@@ -503,3 +503,24 @@ async fn sse_requests_carry_everything_a_reconnect_needs() {
         36
     );
 }
+
+/// The futures and types the app spawns and shares must be `Send` (and the client `Sync`).
+#[test]
+fn futures_can_be_spawned() {
+    fn send<T: Send>(_: &T) {}
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<catalyst_tui::api::ApiClient>();
+    shared::<catalyst_tui::api::ProvisioningClient>();
+    shared::<catalyst_tui::api::ApiError>();
+    catalyst_tui::cli::install_tls_provider();
+    let c = client_with_token("http://127.0.0.1:9", "tok-console-0005");
+    send(&c.me());
+    send(&c.list_all_applications("e", None));
+    send(&c.export_audit(&AuditQuery::default()));
+    send(&c.sign_in_with_device(|_| {}));
+    send(&c.ensure_fresh_token());
+    send(&c.recover_from_unauthorized());
+    let p = catalyst_tui::api::ProvisioningClient::new(&c, "http://127.0.0.1:9".parse().unwrap());
+    send(&p.deployment("x"));
+    send(&p.list_deployments());
+}

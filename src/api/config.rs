@@ -208,7 +208,7 @@ pub(crate) fn build_clients(config: &ClientConfig) -> Result<HttpClients, ApiErr
         b.build().map_err(|e| {
             ApiError::config(format!(
                 "Could not set up HTTPS: {}.",
-                super::client::error_chain_text(&e)
+                super::wire::error_chain_text(&e)
             ))
         })
     };
@@ -245,7 +245,7 @@ fn apply_proxies(
         ApiError::config(format!(
             "The {which} proxy {:?} is not usable ({}).",
             without_userinfo(url),
-            super::client::error_chain_text(&e)
+            super::wire::error_chain_text(&e)
         ))
     };
     if let Some(url) = &proxy.http {
@@ -274,7 +274,7 @@ pub(crate) fn load_ca_bundle(config: &ClientConfig) -> Result<Vec<reqwest::Certi
         ApiError::config(format!(
             "The CA bundle {} (from {setting}) is not a valid PEM file: {}.",
             path.display(),
-            super::client::error_chain_text(&e)
+            super::wire::error_chain_text(&e)
         ))
     })?;
     if certs.is_empty() {

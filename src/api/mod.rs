@@ -19,6 +19,8 @@ pub mod error;
 pub mod provisioning;
 mod redact;
 pub mod sse;
+mod status;
+mod wire;
 
 pub use auth::{DevicePrompt, Session, TokenCache, TokenSource};
 pub use client::ApiClient;

@@ -106,7 +106,7 @@ impl ProvisioningClient {
     fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
         let mut all = vec!["api", "v1"];
         all.extend_from_slice(segments);
-        crate::api::client::join_segments(&self.base, &all)
+        crate::api::wire::join_segments(&self.base, &all)
     }
 
     fn dep_url(&self, id: &str, tail: &[&str]) -> Result<Url, ApiError> {

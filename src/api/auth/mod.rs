@@ -195,6 +195,19 @@ impl Session {
         )
     }
 
+    /// The session's position when a proactive refresh is due now, else `None` (checked
+    /// before every request, so it clones nothing).
+    pub(crate) fn refresh_due(&self) -> Option<Snapshot> {
+        let st = self.state();
+        st.tokens
+            .as_ref()
+            .is_some_and(Tokens::refresh_due)
+            .then_some(Snapshot {
+                generation: st.generation,
+                attempts: st.attempts,
+            })
+    }
+
     /// The current access token, for building a request.
     pub(crate) fn access_token(&self) -> Option<SecretString> {
         self.state().tokens.as_ref().map(|t| t.access.clone())

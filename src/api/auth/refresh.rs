@@ -111,8 +111,7 @@ impl ApiClient {
     /// Refreshes the session if its token expires soon (a no-op otherwise). Failures are
     /// left for the request itself to meet.
     pub(crate) async fn refresh_if_due(&self) {
-        let (tokens, seen) = self.inner.session.snapshot();
-        if tokens.as_ref().is_some_and(Tokens::refresh_due) {
+        if let Some(seen) = self.inner.session.refresh_due() {
             let _ = self.refresh(seen, true).await;
         }
     }
@@ -227,8 +226,8 @@ impl ApiClient {
     }
 
     /// Keeps the session fresh in the background: refreshes shortly before each expiry,
-    /// retries after network failures, stops when the session can no longer be renewed.
-    /// Abort the handle to stop it.
+    /// retries after network failures, and waits for a new sign-in when the session can no
+    /// longer be renewed. Call within a Tokio runtime; abort the handle to stop it.
     pub fn spawn_session_keeper(&self) -> tokio::task::JoinHandle<()> {
         let client = self.clone();
         tokio::spawn(async move {
