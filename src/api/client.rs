@@ -22,7 +22,7 @@ mod answers;
 
 pub use super::wire::{new_request_id, request_id_of};
 
-use super::auth::{Session, TokenSource};
+use super::auth::{Session, Snapshot, TokenSource};
 use super::config::{ClientConfig, HttpClients, build_clients};
 use super::error::ApiError;
 pub(crate) use super::wire::content_type;
@@ -214,14 +214,12 @@ impl ApiClient {
         h
     }
 
-    fn token_for(&self, auth: Auth) -> Result<Option<SecretString>, ApiError> {
-        match auth {
-            Auth::None => Ok(None),
-            Auth::IfAvailable => Ok(self.inner.session.access_token()),
-            Auth::Required => match self.inner.session.access_token() {
-                Some(t) => Ok(Some(t)),
-                None => Err(self.inner.session.missing_token_error()),
-            },
+    fn token_for(&self, auth: Auth) -> Result<(Option<SecretString>, Snapshot), ApiError> {
+        let (token, at) = self.inner.session.access_token_at();
+        match (auth, token) {
+            (Auth::None, _) => Ok((None, at)),
+            (Auth::Required, None) => Err(self.inner.session.missing_token_error()),
+            (_, token) => Ok((token, at)),
         }
     }
 
@@ -272,8 +270,7 @@ impl ApiClient {
         if call.auth != Auth::None {
             self.refresh_if_due().await;
         }
-        let (_, seen) = self.inner.session.snapshot();
-        let token = self.token_for(call.auth)?;
+        let (token, seen) = self.token_for(call.auth)?;
         let (resp, request_id) = self.send_once(call, token.as_ref()).await?;
         let retry = resp.status() == reqwest::StatusCode::UNAUTHORIZED && token.is_some();
         if !retry {
@@ -294,7 +291,7 @@ impl ApiClient {
                 other => other,
             });
         }
-        let token = self.token_for(call.auth)?;
+        let (token, _) = self.token_for(call.auth)?;
         let (resp, request_id) = self.send_once(call, token.as_ref()).await?;
         if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
             // Even a fresh token is refused: the session is over.

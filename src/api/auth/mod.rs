@@ -208,6 +208,19 @@ impl Session {
             })
     }
 
+    /// The current access token with the session's position, read together so a 401 is
+    /// always attributed to the token that was actually sent.
+    pub(crate) fn access_token_at(&self) -> (Option<SecretString>, Snapshot) {
+        let st = self.state();
+        (
+            st.tokens.as_ref().map(|t| t.access.clone()),
+            Snapshot {
+                generation: st.generation,
+                attempts: st.attempts,
+            },
+        )
+    }
+
     /// The current access token, for building a request.
     pub(crate) fn access_token(&self) -> Option<SecretString> {
         self.state().tokens.as_ref().map(|t| t.access.clone())

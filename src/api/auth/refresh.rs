@@ -130,7 +130,7 @@ impl ApiClient {
     /// For streams whose (re)connection was answered 401: refreshes the session once
     /// (joining a refresh already under way) so the next attempt carries a new token.
     pub async fn recover_from_unauthorized(&self) -> Result<(), ApiError> {
-        let (_, seen) = self.inner.session.snapshot();
+        let (_, seen) = self.inner.session.access_token_at();
         self.refresh_after(seen).await
     }
 
