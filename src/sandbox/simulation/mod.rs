@@ -1,6 +1,7 @@
 //! The sandbox's clock-driven life: every tick advances unfinished operations (progress,
 //! helm/flux-style log lines, the final status), adopts seeded `installing`/`updating`
-//! Applications that have no operation yet, degrades one Application now and then and
+//! Applications that have no operation yet, rolls new commits out to dev now and then,
+//! degrades one Application now and then and
 //! lets it recover, merges promotions whose policy has become met (a soak elapsed, a
 //! change window opened) and expires access grants.
 //!
@@ -11,6 +12,7 @@
 
 mod health;
 mod ops;
+mod rollouts;
 
 use std::time::Duration;
 
@@ -34,6 +36,7 @@ pub struct Simulation {
     tick: u64,
     degraded: Option<health::Degraded>,
     next_degrade: u64,
+    next_rollout: u64,
 }
 
 impl Simulation {
@@ -41,11 +44,13 @@ impl Simulation {
     pub fn new(seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         let next_degrade = health::first_degrade(&mut rng);
+        let next_rollout = rollouts::first_rollout(&mut rng);
         Self {
             rng,
             tick: 0,
             degraded: None,
             next_degrade,
+            next_rollout,
         }
     }
 
@@ -60,6 +65,7 @@ impl Simulation {
         let mut changed = ops::adopt_in_progress(world, bus);
         changed |= ops::advance_all(world, bus, now);
         changed |= self.health(world, bus);
+        changed |= self.rollouts(world, bus);
         changed |= !world.settle_promotions(bus, now).is_empty();
         changed |= world.expire_access(bus, now) > 0;
         changed

@@ -161,13 +161,26 @@ fn health_story(seed: u64, ticks: i64) -> Vec<(u64, String, AppStatus)> {
     let mut w = fixture::world(now());
     let bus = EventBus::default();
     let mut sim = Simulation::new(seed);
-    let mut story = Vec::new();
+    let mut story: Vec<(u64, String, AppStatus)> = Vec::new();
     for n in 0..ticks {
         let before = bus.last_id();
         sim.tick(&mut w, &bus, now() + Duration::seconds(n));
         for f in frames(&bus, before) {
+            if f.kind != "application.updated" {
+                continue;
+            }
             let app: Application = serde_json::from_str(&f.data).unwrap();
-            story.push((sim.ticks(), app.environment + "/" + &app.name, app.status));
+            let key = app.environment + "/" + &app.name;
+            // Only the health story: a degradation and the recovery of that Application
+            // (rollouts move other Applications through updating meanwhile).
+            let recovering = story
+                .last()
+                .is_some_and(|(_, k, s)| *s == AppStatus::Degraded && *k == key);
+            if app.status == AppStatus::Degraded
+                || (recovering && app.status == AppStatus::Running)
+            {
+                story.push((sim.ticks(), key, app.status));
+            }
         }
     }
     story
