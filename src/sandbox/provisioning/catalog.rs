@@ -28,7 +28,9 @@ pub struct Component {
 /// always before their dependents).
 pub fn components() -> &'static [Component] {
     static COMPONENTS: OnceLock<Vec<Component>> = OnceLock::new();
-    COMPONENTS.get_or_init(|| parse_components(include_str!("../../../assets/provisioning/components.txt")))
+    COMPONENTS.get_or_init(|| {
+        parse_components(include_str!("../../../assets/provisioning/components.txt"))
+    })
 }
 
 /// The component with this id.
@@ -53,7 +55,12 @@ fn parse_components(text: &str) -> Vec<Component> {
                 .filter(|d| !d.is_empty())
                 .map(str::to_string)
                 .collect();
-            Some(Component { id, namespace, version, deps })
+            Some(Component {
+                id,
+                namespace,
+                version,
+                deps,
+            })
         })
         .collect()
 }
@@ -86,15 +93,39 @@ pub fn template(t: Template) -> &'static [TemplateLine] {
     static TEMPLATES: OnceLock<HashMap<Template, Vec<TemplateLine>>> = OnceLock::new();
     let all = TEMPLATES.get_or_init(|| {
         let sources: [(Template, &'static str); 7] = [
-            (Template::Init, include_str!("../../../assets/provisioning/tofu-init.txt")),
-            (Template::InitRetry, include_str!("../../../assets/provisioning/tofu-init-retry.txt")),
-            (Template::Plan, include_str!("../../../assets/provisioning/tofu-plan.txt")),
-            (Template::PlanRetry, include_str!("../../../assets/provisioning/tofu-plan-retry.txt")),
-            (Template::Apply, include_str!("../../../assets/provisioning/tofu-apply.txt")),
-            (Template::ApplyRetry, include_str!("../../../assets/provisioning/tofu-apply-retry.txt")),
-            (Template::ApplyFailed, include_str!("../../../assets/provisioning/tofu-apply-failed.txt")),
+            (
+                Template::Init,
+                include_str!("../../../assets/provisioning/tofu-init.txt"),
+            ),
+            (
+                Template::InitRetry,
+                include_str!("../../../assets/provisioning/tofu-init-retry.txt"),
+            ),
+            (
+                Template::Plan,
+                include_str!("../../../assets/provisioning/tofu-plan.txt"),
+            ),
+            (
+                Template::PlanRetry,
+                include_str!("../../../assets/provisioning/tofu-plan-retry.txt"),
+            ),
+            (
+                Template::Apply,
+                include_str!("../../../assets/provisioning/tofu-apply.txt"),
+            ),
+            (
+                Template::ApplyRetry,
+                include_str!("../../../assets/provisioning/tofu-apply-retry.txt"),
+            ),
+            (
+                Template::ApplyFailed,
+                include_str!("../../../assets/provisioning/tofu-apply-failed.txt"),
+            ),
         ];
-        sources.into_iter().map(|(k, src)| (k, parse_template(src))).collect()
+        sources
+            .into_iter()
+            .map(|(k, src)| (k, parse_template(src)))
+            .collect()
     });
     all.get(&t).map(Vec::as_slice).unwrap_or(&[])
 }
@@ -116,7 +147,11 @@ fn parse_template(src: &'static str) -> Vec<TemplateLine> {
             _ => continue,
         };
         out.push(TemplateLine {
-            pause_ms: if pending_pause > 0 { pending_pause } else { LINE_SPACING_MS },
+            pause_ms: if pending_pause > 0 {
+                pending_pause
+            } else {
+                LINE_SPACING_MS
+            },
             stderr,
             text,
         });
@@ -166,7 +201,10 @@ impl Vars {
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            match after.find('}').and_then(|close| self.value(&after[..close]).map(|v| (close, v))) {
+            match after
+                .find('}')
+                .and_then(|close| self.value(&after[..close]).map(|v| (close, v)))
+            {
                 Some((close, value)) => {
                     out.push_str(&value);
                     rest = &after[close + 1..];
@@ -201,7 +239,12 @@ impl Vars {
                     )
                 } else if let Some(k) = key.strip_prefix("hex:") {
                     let rng = &mut self.rng;
-                    Some(self.ids.entry(format!("hex:{k}")).or_insert_with(|| rng.hex(8)).clone())
+                    Some(
+                        self.ids
+                            .entry(format!("hex:{k}"))
+                            .or_insert_with(|| rng.hex(8))
+                            .clone(),
+                    )
                 } else {
                     None
                 }
@@ -216,7 +259,10 @@ pub fn kubeconfig(name: &str, cp_ip: &str, rng: &mut Rng) -> String {
     // followed by made-up base64 text: shaped like the real thing, valid as nothing.
     let ca = format!("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1J{}", rng.hex(96));
     let cert = format!("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1J{}", rng.hex(96));
-    let key = format!("LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1I{}", rng.hex(48));
+    let key = format!(
+        "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1I{}",
+        rng.hex(48)
+    );
     include_str!("../../../assets/provisioning/kubeconfig.yaml")
         .replace("{ca}", &ca)
         .replace("{cert}", &cert)
@@ -255,8 +301,17 @@ mod tests {
 
     #[test]
     fn render_fills_placeholders_colours_and_trims_like_go() {
-        let mut v = Vars::new("abc", "a.example.org", "fsn1", "1.2.3.4", "5.6.7.8", Rng::new(1));
-        let line = v.render(r#"      \e[32m+\e[0m\e[0m name = "{name}-{id}" {rid:x} {rid:x} {"#).unwrap();
+        let mut v = Vars::new(
+            "abc",
+            "a.example.org",
+            "fsn1",
+            "1.2.3.4",
+            "5.6.7.8",
+            Rng::new(1),
+        );
+        let line = v
+            .render(r#"      \e[32m+\e[0m\e[0m name = "{name}-{id}" {rid:x} {rid:x} {"#)
+            .unwrap();
         assert!(line.starts_with("\u{1b}[32m+"));
         assert!(line.contains("\"a-example-org-abc\""));
         let parts: Vec<&str> = line.split(' ').collect();

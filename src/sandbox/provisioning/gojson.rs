@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn control_characters_match_go_1_22() {
-        assert_eq!(to_string("\u{8}\u{c}\n\r\t\u{1}"), "\"\\b\\f\\n\\r\\t\\u0001\"");
+        assert_eq!(
+            to_string("\u{8}\u{c}\n\r\t\u{1}"),
+            "\"\\b\\f\\n\\r\\t\\u0001\""
+        );
     }
 
     #[test]

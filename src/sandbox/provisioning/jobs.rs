@@ -17,8 +17,8 @@ use super::gojson::rfc3339_nano;
 use super::rng::Rng;
 use super::script::Mutation;
 use crate::model::{
-    EventLevel, Execution, ExecutionLine, ExecutionLogs, ExecutionStatus, Job, JobBatch, JobDetail, JobStatus,
-    ProvisionEvent, PHASE_COMPONENT, PHASE_COMPONENT_LOG,
+    EventLevel, Execution, ExecutionLine, ExecutionLogs, ExecutionStatus, Job, JobBatch, JobDetail,
+    JobStatus, PHASE_COMPONENT, PHASE_COMPONENT_LOG, ProvisionEvent,
 };
 
 /// Batch of the Phase-1 install Jobs.
@@ -91,8 +91,12 @@ impl JobsStore {
 
     /// Feeds one emitted event. Phase-0 events have no Job analogue and are ignored.
     pub fn on_event(&mut self, ev: &ProvisionEvent, rng: &mut Rng) {
-        let Some(component) = ev.component.as_deref() else { return };
-        let t = DateTime::parse_from_rfc3339(&ev.time).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
+        let Some(component) = ev.component.as_deref() else {
+            return;
+        };
+        let t = DateTime::parse_from_rfc3339(&ev.time)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now());
         if ev.phase == PHASE_COMPONENT {
             if let Some(state) = ev.state.as_deref() {
                 self.on_transition(component, state, ev.level, &ev.message, t, rng);
@@ -102,11 +106,20 @@ impl JobsStore {
         }
     }
 
-    fn on_transition(&mut self, component: &str, state: &str, level: EventLevel, message: &str, t: DateTime<Utc>, rng: &mut Rng) {
+    fn on_transition(
+        &mut self,
+        component: &str,
+        state: &str,
+        level: EventLevel,
+        message: &str,
+        t: DateTime<Utc>,
+        rng: &mut Rng,
+    ) {
         if self.last_state.get(component).map(String::as_str) == Some(state) {
             return;
         }
-        self.last_state.insert(component.to_string(), state.to_string());
+        self.last_state
+            .insert(component.to_string(), state.to_string());
         let job_name = format!("install-{component}");
         let mut status = job_status_for(state);
         if status == JobStatus::Pending && self.active.contains_key(component) {
@@ -126,17 +139,32 @@ impl JobsStore {
         }
         if let Some(exec_id) = exec {
             let msg = message.trim();
-            let line = if msg.is_empty() { format!("[{state}] {component}") } else { format!("[{state}] {msg}") };
+            let line = if msg.is_empty() {
+                format!("[{state}] {component}")
+            } else {
+                format!("[{state}] {msg}")
+            };
             self.append(&exec_id, t, level_word(level), line);
             if state == "installed" || state == "failed" {
-                let done = if state == "installed" { ExecutionStatus::Succeeded } else { ExecutionStatus::Failed };
+                let done = if state == "installed" {
+                    ExecutionStatus::Succeeded
+                } else {
+                    ExecutionStatus::Failed
+                };
                 self.finish_execution(&exec_id, done, t);
                 self.active.remove(component);
             }
         }
     }
 
-    fn on_raw_log(&mut self, component: &str, level: EventLevel, message: &str, t: DateTime<Utc>, rng: &mut Rng) {
+    fn on_raw_log(
+        &mut self,
+        component: &str,
+        level: EventLevel,
+        message: &str,
+        t: DateTime<Utc>,
+        rng: &mut Rng,
+    ) {
         let message = message.trim_end_matches(['\r', '\n']);
         if message.is_empty() {
             return;
@@ -145,7 +173,9 @@ impl JobsStore {
         let exec_id = match self.active.get(component).cloned() {
             Some(id) => id,
             None => {
-                let existing = self.find_job(&self.job_id(&job_name)).map(|j| (j.job.status, j.job.latest_execution_id.clone()));
+                let existing = self
+                    .find_job(&self.job_id(&job_name))
+                    .map(|j| (j.job.status, j.job.latest_execution_id.clone()));
                 match existing {
                     // Late chatter about a finished install does not reopen it.
                     Some((JobStatus::Succeeded | JobStatus::Failed, _)) => return,
@@ -154,9 +184,16 @@ impl JobsStore {
                         let deps = catalog::component(component)
                             .map(|c| c.deps.iter().map(|d| format!("install-{d}")).collect())
                             .unwrap_or_default();
-                        self.upsert(&job_name, component, BATCH_BOOTSTRAP_KIT, deps, JobStatus::Running);
+                        self.upsert(
+                            &job_name,
+                            component,
+                            BATCH_BOOTSTRAP_KIT,
+                            deps,
+                            JobStatus::Running,
+                        );
                         let id = self.start_execution(&job_name, t, rng);
-                        self.last_state.insert(component.to_string(), "installing".into());
+                        self.last_state
+                            .insert(component.to_string(), "installing".into());
                         id
                     }
                 }
@@ -169,12 +206,22 @@ impl JobsStore {
     /// Records a Day-2 mutation: its Job, one Execution, the request and submission lines,
     /// and its outcome, all stamped from `t`.
     pub fn apply_mutation(&mut self, m: &Mutation, t: DateTime<Utc>, rng: &mut Rng) {
-        let job_name = [format!("mutation-{}", m.verb), m.kind.clone(), m.slug.clone()]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        self.upsert(&job_name, &m.kind, BATCH_DAY2, Vec::new(), JobStatus::Running);
+        let job_name = [
+            format!("mutation-{}", m.verb),
+            m.kind.clone(),
+            m.slug.clone(),
+        ]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+        self.upsert(
+            &job_name,
+            &m.kind,
+            BATCH_DAY2,
+            Vec::new(),
+            JobStatus::Running,
+        );
         let exec_id = self.start_execution(&job_name, t, rng);
         let mut msg = format!("[mutation-request] {}", m.action.trim());
         if !m.diff.is_empty() {
@@ -184,11 +231,21 @@ impl JobsStore {
         let done_at = t + chrono::Duration::seconds(1);
         match &m.failure {
             None => {
-                self.append(&exec_id, done_at, "INFO", format!("[xrc-submitted] kind={} name={}", m.xrc_kind, m.xrc_name));
+                self.append(
+                    &exec_id,
+                    done_at,
+                    "INFO",
+                    format!("[xrc-submitted] kind={} name={}", m.xrc_kind, m.xrc_name),
+                );
                 self.finish_execution(&exec_id, ExecutionStatus::Succeeded, done_at);
             }
             Some(reason) => {
-                self.append(&exec_id, done_at, "ERROR", format!("[xrc-submission-failed] {reason}"));
+                self.append(
+                    &exec_id,
+                    done_at,
+                    "ERROR",
+                    format!("[xrc-submission-failed] {reason}"),
+                );
                 self.finish_execution(&exec_id, ExecutionStatus::Failed, done_at);
             }
         }
@@ -199,7 +256,14 @@ impl JobsStore {
     }
 
     /// Insert or update, keeping timestamps monotonic like the service's merge.
-    fn upsert(&mut self, job_name: &str, app_id: &str, batch: &str, deps: Vec<String>, status: JobStatus) {
+    fn upsert(
+        &mut self,
+        job_name: &str,
+        app_id: &str,
+        batch: &str,
+        deps: Vec<String>,
+        status: JobStatus,
+    ) {
         let id = self.job_id(job_name);
         if let Some(rec) = self.jobs.iter_mut().find(|j| j.job.id == id) {
             rec.job.status = status;
@@ -259,12 +323,18 @@ impl JobsStore {
     }
 
     fn finish_execution(&mut self, exec_id: &str, status: ExecutionStatus, t: DateTime<Utc>) {
-        let Some(rec) = self.execs.iter_mut().find(|e| e.exec.id == exec_id) else { return };
+        let Some(rec) = self.execs.iter_mut().find(|e| e.exec.id == exec_id) else {
+            return;
+        };
         rec.exec.status = status;
         rec.exec.finished_at = Some(rfc3339_nano(t));
         let job_id = rec.exec.job_id.clone();
         if let Some(job) = self.jobs.iter_mut().find(|j| j.job.id == job_id) {
-            job.job.status = if status == ExecutionStatus::Failed { JobStatus::Failed } else { JobStatus::Succeeded };
+            job.job.status = if status == ExecutionStatus::Failed {
+                JobStatus::Failed
+            } else {
+                JobStatus::Succeeded
+            };
             job.finished = Some(t);
             job.job.finished_at = Some(rfc3339_nano(t));
             if let Some(s) = job.started {
@@ -274,7 +344,9 @@ impl JobsStore {
     }
 
     fn append(&mut self, exec_id: &str, t: DateTime<Utc>, level: &str, message: String) {
-        let Some(rec) = self.execs.iter_mut().find(|e| e.exec.id == exec_id) else { return };
+        let Some(rec) = self.execs.iter_mut().find(|e| e.exec.id == exec_id) else {
+            return;
+        };
         rec.exec.line_count += 1;
         rec.lines.push(ExecutionLine {
             line_number: rec.exec.line_count,
@@ -300,16 +372,27 @@ impl JobsStore {
     /// One Job (by its full `<depId>:<jobName>` id) and its Executions, newest first.
     pub fn detail(&self, job_id: &str) -> Option<JobDetail> {
         let rec = self.find_job(job_id)?;
-        let mut execs: Vec<&ExecRec> = self.execs.iter().filter(|e| e.exec.job_id == job_id).collect();
-        execs.sort_by(|a, b| b.started.cmp(&a.started));
-        Some(JobDetail { executions: execs.into_iter().map(|e| e.exec.clone()).collect(), job: rec.job.clone() })
+        let mut execs: Vec<&ExecRec> = self
+            .execs
+            .iter()
+            .filter(|e| e.exec.job_id == job_id)
+            .collect();
+        execs.sort_by_key(|e| std::cmp::Reverse(e.started));
+        Some(JobDetail {
+            executions: execs.into_iter().map(|e| e.exec.clone()).collect(),
+            job: rec.job.clone(),
+        })
     }
 
     /// Progress per batch, batches in the order their first Job appeared.
     pub fn batches(&self) -> Vec<JobBatch> {
         let mut out: Vec<JobBatch> = Vec::new();
         for rec in &self.jobs {
-            let bid = if rec.job.batch_id.is_empty() { "(unbatched)" } else { rec.job.batch_id.as_str() };
+            let bid = if rec.job.batch_id.is_empty() {
+                "(unbatched)"
+            } else {
+                rec.job.batch_id.as_str()
+            };
             let idx = match out.iter().position(|b| b.batch_id == bid) {
                 Some(i) => i,
                 None => {
@@ -353,7 +436,11 @@ impl JobsStore {
     pub fn page(&self, exec_id: &str, from_line: i64, limit: i64) -> Option<ExecutionLogs> {
         let rec = self.execs.iter().find(|e| e.exec.id == exec_id)?;
         let from = if from_line <= 0 { 1 } else { from_line };
-        let limit = if limit <= 0 { DEFAULT_LOG_PAGE } else { limit.min(MAX_LOG_PAGE) };
+        let limit = if limit <= 0 {
+            DEFAULT_LOG_PAGE
+        } else {
+            limit.min(MAX_LOG_PAGE)
+        };
         let lines = rec
             .lines
             .iter()
@@ -364,94 +451,14 @@ impl JobsStore {
         Some(ExecutionLogs {
             lines,
             total: rec.exec.line_count,
-            execution_finished: matches!(rec.exec.status, ExecutionStatus::Succeeded | ExecutionStatus::Failed),
+            execution_finished: matches!(
+                rec.exec.status,
+                ExecutionStatus::Succeeded | ExecutionStatus::Failed
+            ),
         })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(t: &str, phase: &str, comp: &str, state: Option<&str>, msg: &str) -> ProvisionEvent {
-        ProvisionEvent {
-            time: t.into(),
-            phase: phase.into(),
-            level: EventLevel::Info,
-            message: msg.into(),
-            component: Some(comp.into()),
-            state: state.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn a_component_becomes_a_job_with_one_execution_per_attempt() {
-        let mut s = JobsStore::new("d");
-        let mut r = Rng::new(1);
-        s.on_event(&ev("2026-01-01T00:00:00Z", "component", "openbao", Some("pending"), "dependency"), &mut r);
-        assert_eq!(s.list()[0].status, JobStatus::Pending);
-        assert!(s.detail("d:install-openbao").unwrap().executions.is_empty());
-        s.on_event(&ev("2026-01-01T00:00:05Z", "component", "openbao", Some("installing"), "go"), &mut r);
-        s.on_event(&ev("2026-01-01T00:00:06Z", "component-log", "openbao", None, "{\"msg\":\"x\"}"), &mut r);
-        s.on_event(&ev("2026-01-01T00:00:15Z", "component", "openbao", Some("installed"), "ok"), &mut r);
-        let d = s.detail("d:install-openbao").unwrap();
-        assert_eq!(d.job.status, JobStatus::Succeeded);
-        assert_eq!(d.job.duration_ms, 10_000);
-        assert_eq!(d.job.depends_on, ["install-cert-manager", "install-cnpg"]);
-        assert_eq!(d.executions.len(), 1);
-        let page = s.page(&d.executions[0].id, 0, 0).unwrap();
-        assert_eq!(page.total, 3);
-        assert!(page.execution_finished);
-        assert_eq!(page.lines[0].message, "[installing] go");
-        // Degrade and recover: a second execution, newest first.
-        s.on_event(&ev("2026-01-01T00:01:00Z", "component", "openbao", Some("degraded"), "hc"), &mut r);
-        assert_eq!(s.detail("d:install-openbao").unwrap().job.status, JobStatus::Running);
-        s.on_event(&ev("2026-01-01T00:01:30Z", "component", "openbao", Some("installed"), "ok"), &mut r);
-        let d = s.detail("d:install-openbao").unwrap();
-        assert_eq!(d.executions.len(), 2);
-        assert_eq!(d.executions[0].started_at, "2026-01-01T00:01:00Z");
-        assert_eq!(d.job.latest_execution_id.as_deref(), Some(d.executions[0].id.as_str()));
-    }
-
-    #[test]
-    fn paging_clamps_like_the_service() {
-        let mut s = JobsStore::new("d");
-        let mut r = Rng::new(1);
-        s.on_event(&ev("2026-01-01T00:00:00Z", "component", "cilium", Some("installing"), "go"), &mut r);
-        for i in 0..20 {
-            s.on_event(&ev("2026-01-01T00:00:01Z", "component-log", "cilium", None, &format!("l{i}")), &mut r);
-        }
-        let id = s.list()[0].latest_execution_id.clone().unwrap();
-        let p = s.page(&id, 5, 3).unwrap();
-        assert_eq!(p.lines.iter().map(|l| l.line_number).collect::<Vec<_>>(), [5, 6, 7]);
-        assert_eq!(p.total, 21);
-        assert!(!p.execution_finished);
-        assert_eq!(s.page(&id, -4, 100_000).unwrap().lines.len(), 21);
-        assert!(s.page(&id, 99, 10).unwrap().lines.is_empty());
-        assert!(s.page("nope", 1, 1).is_none());
-    }
-
-    #[test]
-    fn batches_count_by_status_in_first_seen_order() {
-        let mut s = JobsStore::new("d");
-        let mut r = Rng::new(1);
-        s.on_event(&ev("2026-01-01T00:00:00Z", "component", "cilium", Some("installed"), "ok"), &mut r);
-        s.on_event(&ev("2026-01-01T00:00:00Z", "component", "flux", Some("pending"), "wait"), &mut r);
-        let m = Mutation {
-            verb: "scale".into(),
-            kind: "node-pool".into(),
-            slug: "workers".into(),
-            action: "scale".into(),
-            diff: String::new(),
-            xrc_kind: "NodePoolClaim".into(),
-            xrc_name: "workers".into(),
-            failure: None,
-        };
-        s.apply_mutation(&m, Utc::now(), &mut r);
-        let b = s.batches();
-        assert_eq!(b.len(), 2);
-        assert_eq!((b[0].batch_id.as_str(), b[0].total, b[0].succeeded, b[0].pending), ("bootstrap-kit", 2, 1, 1));
-        assert_eq!((b[1].batch_id.as_str(), b[1].finished), ("day-2-mutations", 1));
-        assert!(s.detail("d:mutation-scale-node-pool-workers").is_some());
-    }
-}
+#[path = "jobs_tests.rs"]
+mod tests;

@@ -17,6 +17,7 @@
 //! order is a Go map's, i.e. random).
 
 mod catalog;
+mod clock;
 mod gojson;
 mod jobs;
 mod respond;
@@ -48,9 +49,13 @@ impl ProvisioningSandbox {
     /// it). Needs no async runtime: runs advance whenever they are looked at.
     pub fn new(opts: &SandboxOptions) -> Self {
         let mut rng = rng::Rng::new(opts.seed ^ 0x7072_6f76_6973_696f);
-        let mut registry = store::Registry::new(rng.fork(1), opts.speed, opts.faults.duplicate_on_reconnect);
+        let mut registry =
+            store::Registry::new(rng.fork(1), opts.speed, opts.faults.duplicate_on_reconnect);
         let seeded = seed::seed(&mut registry, opts, &mut rng);
-        ProvisioningSandbox { inner: Arc::new(store::Inner::new(registry)), seeded }
+        ProvisioningSandbox {
+            inner: Arc::new(store::Inner::new(registry)),
+            seeded,
+        }
     }
 
     /// The HTTP routes (state applied), relative to the service root: mount with
@@ -66,7 +71,12 @@ impl ProvisioningSandbox {
 
     /// Every deployment id, oldest first.
     pub fn deployment_ids(&self) -> Vec<String> {
-        self.inner.lock().runs().iter().map(|r| r.ident.id.clone()).collect()
+        self.inner
+            .lock()
+            .runs()
+            .iter()
+            .map(|r| r.ident.id.clone())
+            .collect()
     }
 
     /// The State of a deployment, as `GET /deployments/{id}` would answer.
@@ -76,6 +86,9 @@ impl ProvisioningSandbox {
 
     /// The buffered events of a deployment, oldest first.
     pub fn events(&self, id: &str) -> Option<Vec<ProvisionEvent>> {
-        self.inner.lock().get(id).map(|r| r.events().iter().cloned().collect())
+        self.inner
+            .lock()
+            .get(id)
+            .map(|r| r.events().iter().cloned().collect())
     }
 }

@@ -18,7 +18,10 @@ pub fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
     body.push('\n');
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = status;
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }
 
@@ -27,8 +30,14 @@ pub fn text(status: StatusCode, text: &str) -> Response {
     let mut resp = Response::new(Body::from(format!("{text}\n")));
     *resp.status_mut() = status;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     resp
 }
 
@@ -39,5 +48,11 @@ pub fn deployment_not_found() -> Response {
 
 /// A JSON error `{"detail":…,"error":…}`.
 pub fn error(status: StatusCode, code: &str, detail: impl Into<String>) -> Response {
-    json(status, &ProvisioningError { detail: Some(detail.into()), error: code.to_string() })
+    json(
+        status,
+        &ProvisioningError {
+            detail: Some(detail.into()),
+            error: code.to_string(),
+        },
+    )
 }

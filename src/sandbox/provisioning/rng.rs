@@ -69,7 +69,10 @@ mod tests {
         let mut r = Rng::new(7);
         let h = r.hex(16);
         assert_eq!(h.len(), 32);
-        assert!(h.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            h.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         for _ in 0..1000 {
             let v = r.range(3, 5);
             assert!((3..=5).contains(&v));

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, RawPathParams, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -20,10 +20,11 @@ use serde::Deserialize;
 use super::respond::{self, deployment_not_found, error, json};
 use super::store::Inner;
 use super::stream;
-use crate::model::{
-    DeploymentCreated, DeploymentEvents, DeploymentList, DeploymentStatus, JobBatches, JobList, RetryAnswer,
-};
 use crate::model::{ComponentsState, PHASE0};
+use crate::model::{
+    DeploymentCreated, DeploymentEvents, DeploymentList, DeploymentStatus, JobBatches, JobList,
+    RetryAnswer,
+};
 
 type Shared = State<Arc<Inner>>;
 
@@ -54,9 +55,15 @@ pub fn router(inner: Arc<Inner>) -> Router {
         .route("/api/v1/deployments/{id}/jobs", get(list_jobs))
         .route("/api/v1/deployments/{id}/jobs/batches", get(list_batches))
         .route("/api/v1/deployments/{id}/jobs/{job_id}", get(get_job))
-        .route("/api/v1/deployments/{id}/components/state", get(components_state))
+        .route(
+            "/api/v1/deployments/{id}/components/state",
+            get(components_state),
+        )
         .route("/api/v1/deployments/{id}/kubeconfig", get(kubeconfig))
-        .route("/api/v1/actions/executions/{exec_id}/logs", get(execution_logs))
+        .route(
+            "/api/v1/actions/executions/{exec_id}/logs",
+            get(execution_logs),
+        )
         .with_state(inner)
 }
 
@@ -92,7 +99,10 @@ struct RegionSpec {
 }
 
 fn blank(s: &Option<String>) -> bool {
-    s.as_deref().map(super::gojson::trim_space).unwrap_or("").is_empty()
+    s.as_deref()
+        .map(super::gojson::trim_space)
+        .unwrap_or("")
+        .is_empty()
 }
 
 /// The service's `Request.Validate`, first failure wins. Mirrors `regions[0]` into
@@ -114,19 +124,33 @@ fn validate(req: &mut CreateRequest) -> Result<(), String> {
                 return Err(format!("region[{i}] workerCount must be non-negative"));
             }
             if count > 0 && blank(&r.worker_size) {
-                return Err(format!("region[{i}] workerSize is required when workerCount > 0"));
+                return Err(format!(
+                    "region[{i}] workerSize is required when workerCount > 0"
+                ));
             }
         }
         req.region = regions[0].cloud_region.clone();
     }
     let checks: [(bool, &str); 7] = [
         (blank(&req.hetzner_token), "hetzner token is required"),
-        (blank(&req.hetzner_project_id), "hetzner project ID is required"),
-        (blank(&req.region), "region is required (runtime parameter, never hardcoded)"),
+        (
+            blank(&req.hetzner_project_id),
+            "hetzner project ID is required",
+        ),
+        (
+            blank(&req.region),
+            "region is required (runtime parameter, never hardcoded)",
+        ),
         (blank(&req.sovereign_fqdn), "sovereign FQDN is required"),
         (blank(&req.org_name), "organisation name is required"),
-        (blank(&req.org_email), "organisation email is required (becomes initial sovereign-admin)"),
-        (blank(&req.ssh_public_key), "SSH public key is required (sovereign-admin break-glass + cluster bootstrap)"),
+        (
+            blank(&req.org_email),
+            "organisation email is required (becomes initial sovereign-admin)",
+        ),
+        (
+            blank(&req.ssh_public_key),
+            "SSH public key is required (sovereign-admin break-glass + cluster bootstrap)",
+        ),
     ];
     match checks.iter().find(|(failed, _)| *failed) {
         Some((_, msg)) => Err((*msg).to_string()),
@@ -136,14 +160,27 @@ fn validate(req: &mut CreateRequest) -> Result<(), String> {
 
 async fn create(State(inner): Shared, body: Bytes) -> Response {
     // Like Go's json.Decoder: the first JSON value counts, anything after it is ignored.
-    let value = match serde_json::Deserializer::from_slice(&body).into_iter::<serde_json::Value>().next() {
+    let value = match serde_json::Deserializer::from_slice(&body)
+        .into_iter::<serde_json::Value>()
+        .next()
+    {
         None => return respond::text(StatusCode::BAD_REQUEST, "invalid request body: EOF"),
-        Some(Err(e)) => return respond::text(StatusCode::BAD_REQUEST, &format!("invalid request body: {e}")),
+        Some(Err(e)) => {
+            return respond::text(
+                StatusCode::BAD_REQUEST,
+                &format!("invalid request body: {e}"),
+            );
+        }
         Some(Ok(v)) => v,
     };
     let mut req: CreateRequest = match serde_json::from_value(value) {
         Ok(r) => r,
-        Err(e) => return respond::text(StatusCode::BAD_REQUEST, &format!("invalid request body: {e}")),
+        Err(e) => {
+            return respond::text(
+                StatusCode::BAD_REQUEST,
+                &format!("invalid request body: {e}"),
+            );
+        }
     };
     if let Err(msg) = validate(&mut req) {
         return error(StatusCode::BAD_REQUEST, "invalid-request", msg);
@@ -161,7 +198,11 @@ async fn create(State(inner): Shared, body: Bytes) -> Response {
     let id = reg.create(&fqdn, &region);
     json(
         StatusCode::CREATED,
-        &DeploymentCreated { id: id.clone(), status: "provisioning".into(), stream_url: stream_url(&id) },
+        &DeploymentCreated {
+            id: id.clone(),
+            status: "provisioning".into(),
+            stream_url: stream_url(&id),
+        },
     )
 }
 
@@ -188,7 +229,11 @@ async fn events(State(inner): Shared, Path(id): Path<String>) -> Response {
     match reg.get(&id) {
         Some(run) => json(
             StatusCode::OK,
-            &DeploymentEvents { done: run.is_done(), events: run.events().iter().cloned().collect(), state: run.state() },
+            &DeploymentEvents {
+                done: run.is_done(),
+                events: run.events().iter().cloned().collect(),
+                state: run.state(),
+            },
         ),
         None => deployment_not_found(),
     }
@@ -197,7 +242,9 @@ async fn events(State(inner): Shared, Path(id): Path<String>) -> Response {
 async fn retry(State(inner): Shared, Path((id, phase)): Path<(String, String)>) -> Response {
     let mut reg = inner.lock();
     let speed = reg.speed;
-    let Some(run) = reg.get_mut(&id) else { return deployment_not_found() };
+    let Some(run) = reg.get_mut(&id) else {
+        return deployment_not_found();
+    };
     if run.status() == DeploymentStatus::Provisioning {
         return error(
             StatusCode::CONFLICT,
@@ -239,7 +286,9 @@ async fn retry(State(inner): Shared, Path((id, phase)): Path<(String, String)>) 
     error(
         StatusCode::BAD_REQUEST,
         "unknown-phase",
-        format!("unknown phase {phase:?} — see docs/RUNBOOK-PROVISIONING.md for the canonical phase list"),
+        format!(
+            "unknown phase {phase:?} — see docs/RUNBOOK-PROVISIONING.md for the canonical phase list"
+        ),
     )
 }
 
@@ -255,13 +304,19 @@ async fn list_batches(State(inner): Shared, Path(id): Path<String>) -> Response 
     json(StatusCode::OK, &JobBatches { batches })
 }
 
-async fn get_job(State(inner): Shared, raw: RawPathParams) -> Response {
+async fn get_job(
+    State(inner): Shared,
+    Path((id, _)): Path<(String, String)>,
+    uri: Uri,
+) -> Response {
     // The service routes on the raw path: `%3A` for the colon is not decoded, so such
-    // an id matches no job.
-    let param = |name: &str| raw.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()).unwrap_or_default();
-    let (id, job_id) = (param("id"), param("job_id"));
+    // an id matches no job. Take the segment as sent.
+    let job_id = uri.path().rsplit('/').next().unwrap_or("").to_string();
     let reg = inner.lock();
-    match reg.get(&id).and_then(|r| r.jobs().detail(super::gojson::trim_space(&job_id))) {
+    match reg
+        .get(&id)
+        .and_then(|r| r.jobs().detail(super::gojson::trim_space(&job_id)))
+    {
         Some(detail) => json(StatusCode::OK, &detail),
         None => error(
             StatusCode::NOT_FOUND,
@@ -279,7 +334,11 @@ fn query_param(query: Option<&str>, name: &str) -> String {
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            let escaped = match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            let escaped = match (
+                bytes[i],
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
                 (b'%', Some(hi), Some(lo)) => Some((hi * 16 + lo) as u8),
                 _ => None,
             };
@@ -316,36 +375,66 @@ fn atoi(s: &str) -> i64 {
     super::gojson::trim_space(s).parse::<i64>().unwrap_or(0)
 }
 
-async fn execution_logs(State(inner): Shared, Path(exec_id): Path<String>, RawQuery(q): RawQuery) -> Response {
+async fn execution_logs(
+    State(inner): Shared,
+    Path(exec_id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     let from = atoi(&query_param(q.as_deref(), "fromLine"));
     let limit = atoi(&query_param(q.as_deref(), "limit"));
     let reg = inner.lock();
     let exec_id = super::gojson::trim_space(&exec_id);
-    let page = reg.runs().iter().find(|r| r.jobs().has_execution(exec_id)).and_then(|r| r.jobs().page(exec_id, from, limit));
+    let page = reg
+        .runs()
+        .iter()
+        .find(|r| r.jobs().has_execution(exec_id))
+        .and_then(|r| r.jobs().page(exec_id, from, limit));
     match page {
         Some(page) => json(StatusCode::OK, &page),
-        None => error(StatusCode::NOT_FOUND, "execution-not-found", "no execution with this id"),
+        None => error(
+            StatusCode::NOT_FOUND,
+            "execution-not-found",
+            "no execution with this id",
+        ),
     }
 }
 
 async fn components_state(State(inner): Shared, Path(id): Path<String>) -> Response {
     let reg = inner.lock();
     let Some(run) = reg.get(&id) else {
-        return error(StatusCode::NOT_FOUND, "deployment-not-found", "deployment not found");
+        return error(
+            StatusCode::NOT_FOUND,
+            "deployment-not-found",
+            "deployment not found",
+        );
     };
     let (watching, components) = run.components();
-    json(StatusCode::OK, &ComponentsState { components, watching })
+    json(
+        StatusCode::OK,
+        &ComponentsState {
+            components,
+            watching,
+        },
+    )
 }
 
 async fn kubeconfig(State(inner): Shared, Path(id): Path<String>) -> Response {
     let reg = inner.lock();
-    let Some(run) = reg.get(&id) else { return deployment_not_found() };
+    let Some(run) = reg.get(&id) else {
+        return deployment_not_found();
+    };
     match run.kubeconfig() {
         Some(yaml) => {
             let mut resp = Response::new(axum::body::Body::from(yaml.to_string()));
             let h = resp.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/yaml"));
-            let disposition = format!("attachment; filename=\"{}-kubeconfig.yaml\"", run.ident.fqdn);
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/yaml"),
+            );
+            let disposition = format!(
+                "attachment; filename=\"{}-kubeconfig.yaml\"",
+                run.ident.fqdn
+            );
             if let Ok(v) = HeaderValue::from_str(&disposition) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
@@ -365,7 +454,10 @@ mod tests {
 
     #[test]
     fn query_params_decode_like_go() {
-        assert_eq!(query_param(Some("fromLine=3&limit=10&fromLine=9"), "fromLine"), "3");
+        assert_eq!(
+            query_param(Some("fromLine=3&limit=10&fromLine=9"), "fromLine"),
+            "3"
+        );
         assert_eq!(query_param(Some("limit=%2B7"), "limit"), "+7");
         assert_eq!(query_param(None, "limit"), "");
         assert_eq!(atoi(" 12 "), 12);
@@ -378,9 +470,15 @@ mod tests {
         let mut r = CreateRequest::default();
         assert_eq!(validate(&mut r).unwrap_err(), "hetzner token is required");
         let mut r = CreateRequest {
-            regions: Some(vec![RegionSpec { provider: Some("hetzner".into()), ..Default::default() }]),
+            regions: Some(vec![RegionSpec {
+                provider: Some("hetzner".into()),
+                ..Default::default()
+            }]),
             ..Default::default()
         };
-        assert_eq!(validate(&mut r).unwrap_err(), "region[0] cloudRegion is required");
+        assert_eq!(
+            validate(&mut r).unwrap_err(),
+            "region[0] cloudRegion is required"
+        );
     }
 }

@@ -13,78 +13,22 @@ use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+pub use super::clock::Clock;
+
 use super::catalog::{self, Vars};
 use super::gojson::{rfc3339_nano, rfc3339_secs};
 use super::jobs::JobsStore;
 use super::rng::Rng;
-use super::script::{self, Action, Phase0, Phase1, Step, FIRST_RECONCILE_MESSAGE};
+use super::script::{self, Action, FIRST_RECONCILE_MESSAGE, Phase0, Phase1, Step};
 use crate::model::{
-    ComponentState, ComponentStatus, DeploymentResult, DeploymentState, DeploymentStatus, EventLevel, Phase1Outcome,
-    ProvisionEvent, PHASE_COMPONENT, PHASE_COMPONENT_LOG,
+    ComponentState, ComponentStatus, DeploymentResult, DeploymentState, DeploymentStatus,
+    EventLevel, PHASE_COMPONENT, PHASE_COMPONENT_LOG, Phase1Outcome, ProvisionEvent,
 };
 
 /// The service's per-deployment event buffer (`EventBufferCap`).
 pub const EVENT_BUFFER_CAP: usize = 10_000;
 /// The service's live channel buffer; events beyond it are dropped from live delivery.
 pub const LIVE_CHANNEL_CAP: usize = 256;
-
-/// Maps a step's offset to a due instant and a wall-clock time.
-#[derive(Debug, Clone)]
-pub enum Clock {
-    /// A run that finished long ago: every step is due; wall time is `origin + offset`.
-    Replayed { origin: DateTime<Utc> },
-    /// A run playing now. `pre_ms` of the timeline had already elapsed at `anchor`;
-    /// `speed` scales the rest (0 or less freezes it).
-    Live { anchor: Instant, wall_anchor: DateTime<Utc>, pre_ms: f64, speed: f64 },
-}
-
-impl Clock {
-    /// A live clock starting now, `pre_ms` into the timeline.
-    pub fn live(speed: f64, pre_ms: f64) -> Self {
-        Clock::Live { anchor: Instant::now(), wall_anchor: Utc::now(), pre_ms, speed }
-    }
-
-    fn running(speed: f64) -> bool {
-        speed > 0.0
-    }
-
-    fn is_due(&self, at_ms: u64, now: Instant) -> bool {
-        match *self {
-            Clock::Replayed { .. } => true,
-            Clock::Live { anchor, pre_ms, speed, .. } => {
-                let at = at_ms as f64;
-                if at <= pre_ms {
-                    return true;
-                }
-                Self::running(speed) && at <= pre_ms + now.saturating_duration_since(anchor).as_secs_f64() * 1000.0 * speed
-            }
-        }
-    }
-
-    fn due_at(&self, at_ms: u64) -> Option<Instant> {
-        match *self {
-            Clock::Replayed { .. } => Some(Instant::now()),
-            Clock::Live { anchor, pre_ms, speed, .. } => {
-                if !Self::running(speed) {
-                    return None;
-                }
-                let secs = ((at_ms as f64 - pre_ms).max(0.0) / 1000.0) / speed;
-                let wait = std::time::Duration::try_from_secs_f64(secs).ok()?;
-                anchor.checked_add(wait)
-            }
-        }
-    }
-
-    fn wall(&self, at_ms: u64) -> DateTime<Utc> {
-        match *self {
-            Clock::Replayed { origin } => origin + Duration::milliseconds(at_ms as i64),
-            Clock::Live { wall_anchor, pre_ms, speed, .. } => {
-                let speed = if Self::running(speed) && speed.is_finite() { speed } else { 1.0 };
-                wall_anchor + Duration::milliseconds(((at_ms as f64 - pre_ms) / speed) as i64)
-            }
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 struct Attempt {
@@ -140,8 +84,22 @@ pub struct Run {
 
 impl Run {
     /// A run that starts playing `phase0` then (when it succeeds) `phase1` on `clock`.
-    pub fn new(ident: Ident, mut rng: Rng, clock: Clock, phase0: &Phase0, phase1: &Phase1, shared_live: bool) -> Self {
-        let vars = Vars::new(&ident.id, &ident.fqdn, &ident.region, &ident.cp_ip, &ident.lb_ip, rng.fork(1));
+    pub fn new(
+        ident: Ident,
+        mut rng: Rng,
+        clock: Clock,
+        phase0: &Phase0,
+        phase1: &Phase1,
+        shared_live: bool,
+    ) -> Self {
+        let vars = Vars::new(
+            &ident.id,
+            &ident.fqdn,
+            &ident.region,
+            &ident.cp_ip,
+            &ident.lb_ip,
+            rng.fork(1),
+        );
         let kubeconfig_yaml = catalog::kubeconfig(&vars.name(), &ident.cp_ip, &mut rng.fork(2));
         let started_at = clock.wall(0);
         let mut run = Run {
@@ -176,7 +134,10 @@ impl Run {
             let bytes = self.kubeconfig_yaml.len();
             steps.extend(script::phase1(phase1, bytes, &mut self.rng, end));
         }
-        self.attempt = Some(Attempt { clock, steps: steps.into() });
+        self.attempt = Some(Attempt {
+            clock,
+            steps: steps.into(),
+        });
         self.bump();
     }
 
@@ -199,8 +160,13 @@ impl Run {
     /// Applies every step that is due at `now`.
     pub fn advance(&mut self, now: Instant) {
         loop {
-            let Some(attempt) = self.attempt.as_mut() else { return };
-            let due = attempt.steps.front().is_some_and(|s| attempt.clock.is_due(s.at_ms, now));
+            let Some(attempt) = self.attempt.as_mut() else {
+                return;
+            };
+            let due = attempt
+                .steps
+                .front()
+                .is_some_and(|s| attempt.clock.is_due(s.at_ms, now));
             if !due {
                 if attempt.steps.is_empty() {
                     self.attempt = None;
@@ -208,7 +174,9 @@ impl Run {
                 return;
             }
             let clock = attempt.clock.clone();
-            let Some(step) = attempt.steps.pop_front() else { return };
+            let Some(step) = attempt.steps.pop_front() else {
+                return;
+            };
             self.apply(step.action, clock.wall(step.at_ms));
         }
     }
@@ -232,7 +200,13 @@ impl Run {
                 };
                 self.emit(ev);
             }
-            Action::HelmLog { component, level, msg, error, reconcile_id } => {
+            Action::HelmLog {
+                component,
+                level,
+                msg,
+                error,
+                reconcile_id,
+            } => {
                 let name = format!("bp-{component}");
                 let mut line = format!(
                     "{{\"level\":\"{level}\",\"ts\":\"{}\",\"msg\":{},\"controller\":\"helmrelease\",\"controllerGroup\":\"helm.toolkit.fluxcd.io\",\"controllerKind\":\"HelmRelease\",\"HelmRelease\":{{\"name\":\"{name}\",\"namespace\":\"flux-system\"}},\"namespace\":\"flux-system\",\"name\":\"{name}\",\"reconcileID\":\"{reconcile_id}\"",
@@ -261,7 +235,10 @@ impl Run {
                 self.kubeconfig_captured = true;
                 let path = format!("/var/lib/catalyst/kubeconfigs/{}.yaml", self.ident.id);
                 let fqdn = self.ident.fqdn.clone();
-                let result = self.result.get_or_insert_with(|| DeploymentResult { sovereign_fqdn: fqdn, ..Default::default() });
+                let result = self.result.get_or_insert_with(|| DeploymentResult {
+                    sovereign_fqdn: fqdn,
+                    ..Default::default()
+                });
                 result.kubeconfig_path = Some(path);
                 self.bump();
             }
@@ -301,8 +278,11 @@ impl Run {
     }
 
     fn finish_phase1(&mut self, outcome: Phase1Outcome, wall: DateTime<Utc>) {
-        let states: BTreeMap<String, String> =
-            self.live.iter().map(|(k, c)| (k.clone(), c.status.as_str().to_string())).collect();
+        let states: BTreeMap<String, String> = self
+            .live
+            .iter()
+            .map(|(k, c)| (k.clone(), c.status.as_str().to_string()))
+            .collect();
         let failed = states.values().filter(|s| s.as_str() == "failed").count();
         // The service stamps `time.Now()` with nanoseconds here.
         let at = wall + Duration::nanoseconds(self.rng.range(1, 999_999_999) as i64);
@@ -340,22 +320,36 @@ impl Run {
     }
 
     fn emit(&mut self, ev: ProvisionEvent) {
-        if ev.phase == PHASE_COMPONENT {
-            if let (Some(c), Some(s)) = (ev.component.as_deref(), ev.state.as_deref()) {
-                let status: ComponentStatus = s.parse().unwrap_or(ComponentStatus::Unknown);
-                let last_transition = if ev.message == FIRST_RECONCILE_MESSAGE {
-                    None
-                } else {
-                    DateTime::parse_from_rfc3339(&ev.time).ok().map(|t| t.with_timezone(&Utc))
-                };
-                self.live.insert(c.to_string(), LiveComponent { status, message: ev.message.clone(), last_transition });
-            }
+        if let (true, Some(c), Some(s)) = (
+            ev.phase == PHASE_COMPONENT,
+            ev.component.as_deref(),
+            ev.state.as_deref(),
+        ) {
+            let status: ComponentStatus = s.parse().unwrap_or(ComponentStatus::Unknown);
+            let last_transition = if ev.message == FIRST_RECONCILE_MESSAGE {
+                None
+            } else {
+                DateTime::parse_from_rfc3339(&ev.time)
+                    .ok()
+                    .map(|t| t.with_timezone(&Utc))
+            };
+            self.live.insert(
+                c.to_string(),
+                LiveComponent {
+                    status,
+                    message: ev.message.clone(),
+                    last_transition,
+                },
+            );
         }
         self.jobs.on_event(&ev, &mut self.rng);
-        if let Some(q) = self.shared_live.as_mut() {
-            if !self.done && q.len() < LIVE_CHANNEL_CAP {
-                q.push_back(ev.clone());
-            }
+        if let Some(q) = self
+            .shared_live
+            .as_mut()
+            .filter(|q| q.len() < LIVE_CHANNEL_CAP)
+            && !self.done
+        {
+            q.push_back(ev.clone());
         }
         if self.events.len() >= EVENT_BUFFER_CAP {
             self.events.pop_front();
@@ -377,7 +371,10 @@ impl Run {
         if let Some(q) = self.shared_live.as_mut() {
             q.clear();
         }
-        let kind = Phase0::Retry { phase: phase.to_string(), capture_kubeconfig: !self.kubeconfig_captured };
+        let kind = Phase0::Retry {
+            phase: phase.to_string(),
+            capture_kubeconfig: !self.kubeconfig_captured,
+        };
         self.schedule(Clock::live(speed, 0.0), &kind, &Phase1::default(), 0);
     }
 
@@ -434,7 +431,8 @@ impl Run {
 
     /// The captured kubeconfig, if the cluster has posted it.
     pub fn kubeconfig(&self) -> Option<&str> {
-        self.kubeconfig_captured.then_some(self.kubeconfig_yaml.as_str())
+        self.kubeconfig_captured
+            .then_some(self.kubeconfig_yaml.as_str())
     }
 
     /// The run's jobs.
@@ -454,9 +452,14 @@ impl Run {
                     status: c.status,
                     helm_release_name: format!("bp-{id}"),
                     namespace: "flux-system".into(),
-                    last_transition_at: c.last_transition.map(rfc3339_nano).unwrap_or_else(|| super::gojson::ZERO_TIME.into()),
+                    last_transition_at: c
+                        .last_transition
+                        .map(rfc3339_nano)
+                        .unwrap_or_else(|| super::gojson::ZERO_TIME.into()),
                     message: c.message.clone(),
-                    depends_on: catalog::component(id).map(|x| x.deps.clone()).filter(|d| !d.is_empty()),
+                    depends_on: catalog::component(id)
+                        .map(|x| x.deps.clone())
+                        .filter(|d| !d.is_empty()),
                 })
                 .collect();
             return (true, rows);
@@ -485,113 +488,14 @@ impl Run {
     /// Component ids this run's watch knows (for Phase-1 retry answers).
     pub fn knows_component(&self, id: &str) -> bool {
         catalog::component(id).is_some()
-            || self.result.as_ref().and_then(|r| r.component_states.as_ref()).is_some_and(|m| m.contains_key(id))
+            || self
+                .result
+                .as_ref()
+                .and_then(|r| r.component_states.as_ref())
+                .is_some_and(|m| m.contains_key(id))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ident() -> Ident {
-        Ident {
-            id: "00112233aabbccdd".into(),
-            fqdn: "t.example.org".into(),
-            region: "fsn1".into(),
-            cp_ip: "1.1.1.1".into(),
-            lb_ip: "2.2.2.2".into(),
-        }
-    }
-
-    fn replayed(p0: Phase0, p1: Phase1) -> Run {
-        let origin = DateTime::parse_from_rfc3339("2026-06-01T10:00:00Z").unwrap().with_timezone(&Utc);
-        let mut r = Run::new(ident(), Rng::new(5), Clock::Replayed { origin }, &p0, &p1, false);
-        r.advance(Instant::now());
-        r
-    }
-
-    #[test]
-    fn a_replayed_success_ends_ready_with_every_component_installed() {
-        let r = replayed(Phase0::Fresh { kubeconfig_during_apply: true }, Phase1::default());
-        let s = r.state();
-        assert_eq!(s.status, DeploymentStatus::Ready);
-        assert!(r.is_done());
-        let res = s.result.unwrap();
-        assert_eq!(res.phase1_outcome, Some(Phase1Outcome::Ready));
-        assert!(res.component_states.unwrap().values().all(|v| v == "installed"));
-        assert!(res.kubeconfig_path.is_some());
-        assert!(r.kubeconfig().is_some());
-        assert!(s.phase1_finished_at.unwrap().ends_with('Z'));
-        assert!(res.phase1_finished_at.unwrap().contains('.'));
-        let (watching, rows) = r.components();
-        assert!(!watching);
-        assert!(rows.iter().all(|c| c.last_transition_at == "0001-01-01T00:00:00Z" && c.message.is_empty()));
-    }
-
-    #[test]
-    fn a_failed_apply_has_only_the_state_error() {
-        let r = replayed(Phase0::FailApply, Phase1::default());
-        let s = r.state();
-        assert_eq!(s.status, DeploymentStatus::Failed);
-        assert_eq!(s.error.as_deref(), Some(script::APPLY_FAILED_ERROR));
-        assert!(s.result.is_none());
-        assert!(r.events().iter().all(|e| e.level != EventLevel::Error));
-        assert_eq!(s.num_events, r.events().len() as u64);
-    }
-
-    #[test]
-    fn the_buffer_keeps_the_newest_ten_thousand() {
-        let mut r = replayed(Phase0::FailApply, Phase1::default());
-        let before = r.next_seq();
-        for i in 0..EVENT_BUFFER_CAP + 5 {
-            r.emit(ProvisionEvent {
-                time: "2026-06-01T10:00:00Z".into(),
-                phase: "tofu".into(),
-                level: EventLevel::Info,
-                message: format!("line {i}"),
-                component: None,
-                state: None,
-            });
-        }
-        assert_eq!(r.events().len(), EVENT_BUFFER_CAP);
-        assert_eq!(r.next_seq(), before + EVENT_BUFFER_CAP as u64 + 5);
-        assert_eq!(r.events().back().map(|e| e.message.as_str()), Some("line 10004"));
-        assert_eq!(r.events().front().map(|e| e.message.as_str()), Some("line 5"));
-    }
-
-    #[test]
-    fn a_frozen_live_run_stays_where_it_is() {
-        let mut r = Run::new(
-            ident(),
-            Rng::new(1),
-            Clock::live(0.0, 5_000.0),
-            &Phase0::Fresh { kubeconfig_during_apply: false },
-            &Phase1::default(),
-            false,
-        );
-        r.advance(Instant::now());
-        let n = r.events().len();
-        assert!(n > 0);
-        assert!(r.next_due().is_none());
-        r.advance(Instant::now() + std::time::Duration::from_secs(3600));
-        assert_eq!(r.events().len(), n);
-        assert_eq!(r.status(), DeploymentStatus::Provisioning);
-    }
-
-    #[test]
-    fn a_live_run_advances_with_time() {
-        let mut r = Run::new(
-            ident(),
-            Rng::new(1),
-            Clock::live(1.0, 0.0),
-            &Phase0::Fresh { kubeconfig_during_apply: false },
-            &Phase1::default(),
-            false,
-        );
-        r.advance(Instant::now());
-        let n = r.events().len();
-        r.advance(Instant::now() + std::time::Duration::from_secs(3600));
-        assert!(r.events().len() > n);
-        assert_eq!(r.status(), DeploymentStatus::Ready);
-    }
-}
+#[path = "run_tests.rs"]
+mod tests;

@@ -9,7 +9,7 @@
 
 use super::catalog::{self, Template, Vars};
 use super::rng::Rng;
-use crate::model::{ComponentStatus, EventLevel, Phase1Outcome, PHASE_COMPONENT, PHASE_TOFU};
+use crate::model::{ComponentStatus, EventLevel, PHASE_COMPONENT, PHASE_TOFU, Phase1Outcome};
 
 /// The error a Phase-0 failure in `tofu apply` leaves in the State (and nowhere else).
 pub const APPLY_FAILED_ERROR: &str =
@@ -86,7 +86,10 @@ pub enum Phase0 {
     /// A first run that succeeds; the kubeconfig arrives during `tofu apply` or later.
     Fresh { kubeconfig_during_apply: bool },
     /// `POST …/phases/{phase}/retry`: the whole sequence again, in the existing workdir.
-    Retry { phase: String, capture_kubeconfig: bool },
+    Retry {
+        phase: String,
+        capture_kubeconfig: bool,
+    },
     /// A first run whose `tofu apply` fails.
     FailApply,
 }
@@ -144,7 +147,11 @@ impl Timeline {
         for line in catalog::template(t) {
             at += line.pause_ms;
             if let Some(text) = vars.render(line.text) {
-                let level = if line.stderr { EventLevel::Warn } else { EventLevel::Info };
+                let level = if line.stderr {
+                    EventLevel::Warn
+                } else {
+                    EventLevel::Info
+                };
                 self.push(at, emit(PHASE_TOFU, level, text));
             }
         }
@@ -182,33 +189,59 @@ pub fn phase0(kind: &Phase0, vars: &mut Vars, start: u64) -> (Vec<Step>, u64) {
                 ),
             );
             at += 40;
-            (Template::InitRetry, Template::PlanRetry, Template::ApplyRetry)
+            (
+                Template::InitRetry,
+                Template::PlanRetry,
+                Template::ApplyRetry,
+            )
         }
         Phase0::FailApply => (Template::Init, Template::Plan, Template::ApplyFailed),
         Phase0::Fresh { .. } => (Template::Init, Template::Plan, Template::Apply),
     };
-    tl.push(at, emit("tofu-init", EventLevel::Info, "Initialising OpenTofu working directory"));
+    tl.push(
+        at,
+        emit(
+            "tofu-init",
+            EventLevel::Info,
+            "Initialising OpenTofu working directory",
+        ),
+    );
     at = tl.template(init, at, vars) + 350;
     tl.push(
         at,
-        emit("tofu-plan", EventLevel::Info, "Planning Hetzner resources (network, firewall, server, LB, DNS)"),
+        emit(
+            "tofu-plan",
+            EventLevel::Info,
+            "Planning Hetzner resources (network, firewall, server, LB, DNS)",
+        ),
     );
     at = tl.template(plan, at, vars) + 450;
     tl.push(
         at,
-        emit("tofu-apply", EventLevel::Info, "Applying — this provisions real Hetzner resources, please wait"),
+        emit(
+            "tofu-apply",
+            EventLevel::Info,
+            "Applying — this provisions real Hetzner resources, please wait",
+        ),
     );
     let apply_start = at;
     at = tl.template(apply, at, vars);
     let capture_during_apply = match kind {
-        Phase0::Fresh { kubeconfig_during_apply } => *kubeconfig_during_apply,
-        Phase0::Retry { capture_kubeconfig, .. } => *capture_kubeconfig,
+        Phase0::Fresh {
+            kubeconfig_during_apply,
+        } => *kubeconfig_during_apply,
+        Phase0::Retry {
+            capture_kubeconfig, ..
+        } => *capture_kubeconfig,
         Phase0::FailApply => false,
     };
     if capture_during_apply {
         // k3s answers its health check before the load balancer targets settle, so the
         // post-back lands during the apply's last quarter.
-        tl.push(apply_start + (at - apply_start) * 3 / 4, Action::CaptureKubeconfig);
+        tl.push(
+            apply_start + (at - apply_start) * 3 / 4,
+            Action::CaptureKubeconfig,
+        );
     }
     if matches!(kind, Phase0::FailApply) {
         tl.push(at + 400, Action::FailPhase0(APPLY_FAILED_ERROR.to_string()));
@@ -216,9 +249,19 @@ pub fn phase0(kind: &Phase0, vars: &mut Vars, start: u64) -> (Vec<Step>, u64) {
     }
     at += 700;
     // `tofu output -json` is read whole, never streamed: the marker has no lines.
-    tl.push(at, emit("tofu-output", EventLevel::Info, "Reading OpenTofu outputs"));
+    tl.push(
+        at,
+        emit("tofu-output", EventLevel::Info, "Reading OpenTofu outputs"),
+    );
     at += 1800;
-    tl.push(at, emit("flux-bootstrap", EventLevel::Info, flux_bootstrap_message(&vars.fqdn)));
+    tl.push(
+        at,
+        emit(
+            "flux-bootstrap",
+            EventLevel::Info,
+            flux_bootstrap_message(&vars.fqdn),
+        ),
+    );
     at += 60;
     tl.push(at, Action::Phase0Done);
     (tl.finish(), at)
@@ -226,7 +269,14 @@ pub fn phase0(kind: &Phase0, vars: &mut Vars, start: u64) -> (Vec<Step>, u64) {
 
 fn reconcile_id(rng: &mut Rng) -> String {
     let h = rng.hex(16);
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 fn install_message(c: &catalog::Component, revision: u32, verb: &str) -> String {
@@ -243,7 +293,11 @@ fn health_message(c: &catalog::Component, rng: &mut Rng) -> String {
         "kube-prometheus-stack" => "Prometheus",
         _ => "Deployment",
     };
-    let name = if c.id == "kube-prometheus-stack" { "kube-prometheus-stack-prometheus" } else { c.id.as_str() };
+    let name = if c.id == "kube-prometheus-stack" {
+        "kube-prometheus-stack-prometheus"
+    } else {
+        c.id.as_str()
+    };
     format!(
         "health check failed after 5m0.{:03}s: timeout waiting for: [{kind}/{}/{name} status: 'InProgress']",
         rng.range(1, 999),
@@ -304,32 +358,72 @@ pub fn phase1(spec: &Phase1, kubeconfig_bytes: usize, rng: &mut Rng, start: u64)
             blocked.push(&c.id);
             continue;
         }
-        let deps_ready = c.deps.iter().filter_map(|d| ready_at.get(d.as_str()).copied()).max().unwrap_or(list_at);
+        let deps_ready = c
+            .deps
+            .iter()
+            .filter_map(|d| ready_at.get(d.as_str()).copied())
+            .max()
+            .unwrap_or(list_at);
         let begin = deps_ready + rng.range(600, 2_500);
         let length = match c.id.as_str() {
             "catalyst-platform" => rng.range(22_000, 30_000),
-            "keycloak" | "kube-prometheus-stack" | "harbor" | "crossplane" => rng.range(12_000, 20_000),
+            "keycloak" | "kube-prometheus-stack" | "harbor" | "crossplane" => {
+                rng.range(12_000, 20_000)
+            }
             _ => rng.range(4_000, 14_000),
         };
         let rid = reconcile_id(rng);
-        let log = |tl: &mut Timeline, at: u64, level: &'static str, msg: &str, error: Option<String>| {
-            tl.push(
-                at,
-                Action::HelmLog {
-                    component: c.id.clone(),
-                    level,
-                    msg: msg.to_string(),
-                    error,
-                    reconcile_id: rid.clone(),
-                },
-            );
-        };
-        tl.push(begin, transition(&c.id, ComponentStatus::Installing, "Running 'install' action with timeout of 10m0s"));
-        log(&mut tl, begin + 150, "info", "release out-of-sync with desired state: release not installed", None);
-        log(&mut tl, begin + 420, "info", "running 'install' action with timeout of 10m0s", None);
+        let log =
+            |tl: &mut Timeline, at: u64, level: &'static str, msg: &str, error: Option<String>| {
+                tl.push(
+                    at,
+                    Action::HelmLog {
+                        component: c.id.clone(),
+                        level,
+                        msg: msg.to_string(),
+                        error,
+                        reconcile_id: rid.clone(),
+                    },
+                );
+            };
+        tl.push(
+            begin,
+            transition(
+                &c.id,
+                ComponentStatus::Installing,
+                "Running 'install' action with timeout of 10m0s",
+            ),
+        );
+        log(
+            &mut tl,
+            begin + 150,
+            "info",
+            "release out-of-sync with desired state: release not installed",
+            None,
+        );
+        log(
+            &mut tl,
+            begin + 420,
+            "info",
+            "running 'install' action with timeout of 10m0s",
+            None,
+        );
         let done = begin + length;
-        tl.push(done, transition(&c.id, ComponentStatus::Installed, install_message(c, 1, "install")));
-        log(&mut tl, done + 90, "info", "release in-sync with desired state", None);
+        tl.push(
+            done,
+            transition(
+                &c.id,
+                ComponentStatus::Installed,
+                install_message(c, 1, "install"),
+            ),
+        );
+        log(
+            &mut tl,
+            done + 90,
+            "info",
+            "release in-sync with desired state",
+            None,
+        );
         last = last.max(done + 90);
 
         if spec.stuck.iter().any(|s| s == &c.id) {
@@ -337,7 +431,10 @@ pub fn phase1(spec: &Phase1, kubeconfig_bytes: usize, rng: &mut Rng, start: u64)
             // watch keeps waiting; helm-controller keeps failing its health check.
             let degrade = done + rng.range(4_000, 9_000);
             let msg = health_message(c, rng);
-            tl.push(degrade, transition(&c.id, ComponentStatus::Degraded, msg.clone()));
+            tl.push(
+                degrade,
+                transition(&c.id, ComponentStatus::Degraded, msg.clone()),
+            );
             let mut t = degrade + 120;
             while t < watch_start + WATCH_TIMEOUT_MS {
                 log(&mut tl, t, "error", "Reconciler error", Some(msg.clone()));
@@ -350,12 +447,40 @@ pub fn phase1(spec: &Phase1, kubeconfig_bytes: usize, rng: &mut Rng, start: u64)
         if spec.flap.as_deref() == Some(c.id.as_str()) {
             let degrade = done + rng.range(15_000, 25_000);
             let msg = health_message(c, rng);
-            tl.push(degrade, transition(&c.id, ComponentStatus::Degraded, msg.clone()));
-            log(&mut tl, degrade + 80, "error", "Reconciler error", Some(msg));
+            tl.push(
+                degrade,
+                transition(&c.id, ComponentStatus::Degraded, msg.clone()),
+            );
+            log(
+                &mut tl,
+                degrade + 80,
+                "error",
+                "Reconciler error",
+                Some(msg),
+            );
             let recover = degrade + rng.range(12_000, 20_000);
-            log(&mut tl, recover - 300, "info", "running 'upgrade' action with timeout of 10m0s", None);
-            tl.push(recover, transition(&c.id, ComponentStatus::Installed, install_message(c, 2, "upgrade")));
-            log(&mut tl, recover + 90, "info", "release in-sync with desired state", None);
+            log(
+                &mut tl,
+                recover - 300,
+                "info",
+                "running 'upgrade' action with timeout of 10m0s",
+                None,
+            );
+            tl.push(
+                recover,
+                transition(
+                    &c.id,
+                    ComponentStatus::Installed,
+                    install_message(c, 2, "upgrade"),
+                ),
+            );
+            log(
+                &mut tl,
+                recover + 90,
+                "info",
+                "release in-sync with desired state",
+                None,
+            );
             last = last.max(recover + 90);
         }
     }
@@ -378,89 +503,5 @@ pub fn phase1(spec: &Phase1, kubeconfig_bytes: usize, rng: &mut Rng, start: u64)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vars() -> Vars {
-        Vars::new("0123456789abcdef", "t.example.org", "fsn1", "1.1.1.1", "2.2.2.2", Rng::new(3))
-    }
-
-    fn markers(steps: &[Step]) -> Vec<String> {
-        steps
-            .iter()
-            .filter_map(|s| match &s.action {
-                Action::Emit(e) if e.phase != PHASE_TOFU && e.phase != PHASE_COMPONENT => Some(e.phase.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn fresh_phase0_has_the_five_markers_in_order_and_ends_with_phase0_done() {
-        let (steps, end) = phase0(&Phase0::Fresh { kubeconfig_during_apply: true }, &mut vars(), 0);
-        assert_eq!(markers(&steps), ["tofu-init", "tofu-plan", "tofu-apply", "tofu-output", "flux-bootstrap"]);
-        assert!(matches!(steps.last().map(|s| &s.action), Some(Action::Phase0Done)));
-        assert_eq!(steps.last().map(|s| s.at_ms), Some(end));
-        assert!(steps.iter().any(|s| s.action == Action::CaptureKubeconfig));
-        assert!(steps.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
-        // Between the output and bootstrap markers there are no raw lines.
-        let out = steps.iter().position(|s| matches!(&s.action, Action::Emit(e) if e.phase == "tofu-output"));
-        let boot = steps.iter().position(|s| matches!(&s.action, Action::Emit(e) if e.phase == "flux-bootstrap"));
-        assert_eq!(out.map(|o| o + 1), boot);
-    }
-
-    #[test]
-    fn failed_apply_has_no_error_event_and_ends_with_the_state_error() {
-        let (steps, _) = phase0(&Phase0::FailApply, &mut vars(), 0);
-        assert_eq!(markers(&steps), ["tofu-init", "tofu-plan", "tofu-apply"]);
-        assert!(!steps.iter().any(|s| matches!(&s.action, Action::Emit(e) if e.level == EventLevel::Error)));
-        assert!(steps.iter().any(|s| matches!(&s.action, Action::Emit(e) if e.level == EventLevel::Warn)));
-        assert_eq!(steps.last().map(|s| &s.action), Some(&Action::FailPhase0(APPLY_FAILED_ERROR.to_string())));
-    }
-
-    #[test]
-    fn retry_starts_with_the_retry_banner() {
-        let kind = Phase0::Retry { phase: "tofu-apply".into(), capture_kubeconfig: false };
-        let (steps, _) = phase0(&kind, &mut vars(), 0);
-        assert_eq!(
-            markers(&steps),
-            ["tofu-apply", "tofu-init", "tofu-plan", "tofu-apply", "tofu-output", "flux-bootstrap"]
-        );
-    }
-
-    #[test]
-    fn phase1_installs_everything_in_dependency_order() {
-        let spec = Phase1 { kubeconfig_late: true, flap: Some("openbao".into()), stuck: vec![] };
-        let steps = phase1(&spec, 100, &mut Rng::new(9), 0);
-        let installed_at = |id: &str| {
-            steps
-                .iter()
-                .filter(|s| {
-                    matches!(&s.action, Action::Emit(e) if e.component.as_deref() == Some(id) && e.state == Some(ComponentStatus::Installed))
-                })
-                .map(|s| s.at_ms)
-                .min()
-        };
-        for c in catalog::components() {
-            let mine = installed_at(&c.id).unwrap_or_else(|| panic!("{} never installed", c.id));
-            for d in &c.deps {
-                assert!(installed_at(d).unwrap() < mine, "{} before {d}", c.id);
-            }
-        }
-        assert!(steps.iter().any(|s| matches!(&s.action, Action::Emit(e) if e.state == Some(ComponentStatus::Degraded))));
-        assert_eq!(steps.last().map(|s| &s.action), Some(&Action::Finish(Phase1Outcome::Ready)));
-    }
-
-    #[test]
-    fn phase1_with_stuck_components_times_out() {
-        let spec = Phase1 { kubeconfig_late: false, flap: None, stuck: vec!["kube-prometheus-stack".into()] };
-        let steps = phase1(&spec, 100, &mut Rng::new(9), 0);
-        assert_eq!(steps.last().map(|s| &s.action), Some(&Action::Finish(Phase1Outcome::Timeout)));
-        // grafana waits on it: only its initial pending transition.
-        let grafana = steps
-            .iter()
-            .filter(|s| matches!(&s.action, Action::Emit(e) if e.component.as_deref() == Some("grafana")))
-            .count();
-        assert_eq!(grafana, 1);
-    }
-}
+#[path = "script_tests.rs"]
+mod tests;

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::rng::Rng;
 use super::run::{Clock, Ident, Run};
 use super::script::{Action, Mutation, Phase0, Phase1, Step};
-use super::store::{public_ip, Registry};
+use super::store::{Registry, public_ip};
 use crate::sandbox::{SandboxOptions, SovereignSeed};
 
 /// Ids of the seeded runs.
@@ -33,15 +33,24 @@ const RUNNING_HEAD_START_MS: f64 = 8_000.0;
 
 fn fqdns(seed: SovereignSeed) -> [&'static str; 3] {
     match seed {
-        SovereignSeed::Omantel => ["omantel.omani.works", "muscat-pharmacy.omani.works", "omantel-dr.omani.works"],
-        SovereignSeed::Bankdhofar => {
-            ["bankdhofar.omani.works", "dr.bankdhofar.omani.works", "staging.bankdhofar.omani.works"]
-        }
+        SovereignSeed::Omantel => [
+            "omantel.omani.works",
+            "muscat-pharmacy.omani.works",
+            "omantel-dr.omani.works",
+        ],
+        SovereignSeed::Bankdhofar => [
+            "bankdhofar.omani.works",
+            "dr.bankdhofar.omani.works",
+            "staging.bankdhofar.omani.works",
+        ],
     }
 }
 
 fn base_time(rng: &mut Rng) -> DateTime<Utc> {
-    let start = Utc.with_ymd_and_hms(2026, 5, 4, 6, 0, 0).single().unwrap_or_default();
+    let start = Utc
+        .with_ymd_and_hms(2026, 5, 4, 6, 0, 0)
+        .single()
+        .unwrap_or_default();
     start + Duration::seconds(rng.range(0, 30 * 86_400) as i64)
 }
 
@@ -99,7 +108,9 @@ pub fn seed(reg: &mut Registry, opts: &SandboxOptions, rng: &mut Rng) -> SeededR
     let mut failed = Run::new(
         failed_ident,
         rng.fork(11),
-        Clock::Replayed { origin: base - Duration::days(9) + Duration::seconds(rng.range(0, 7200) as i64) },
+        Clock::Replayed {
+            origin: base - Duration::days(9) + Duration::seconds(rng.range(0, 7200) as i64),
+        },
         &Phase0::FailApply,
         &Phase1::default(),
         reg.shared_live,
@@ -112,8 +123,12 @@ pub fn seed(reg: &mut Registry, opts: &SandboxOptions, rng: &mut Rng) -> SeededR
     let mut ready = Run::new(
         ready_ident,
         rng.fork(12),
-        Clock::Replayed { origin: base - Duration::days(3) + Duration::seconds(rng.range(0, 7200) as i64) },
-        &Phase0::Fresh { kubeconfig_during_apply: true },
+        Clock::Replayed {
+            origin: base - Duration::days(3) + Duration::seconds(rng.range(0, 7200) as i64),
+        },
+        &Phase0::Fresh {
+            kubeconfig_during_apply: true,
+        },
         &Phase1 {
             kubeconfig_late: false,
             flap: None,
@@ -131,11 +146,21 @@ pub fn seed(reg: &mut Registry, opts: &SandboxOptions, rng: &mut Rng) -> SeededR
         running_ident,
         rng.fork(13),
         Clock::live(reg.speed, RUNNING_HEAD_START_MS),
-        &Phase0::Fresh { kubeconfig_during_apply: false },
-        &Phase1 { kubeconfig_late: true, flap: Some("openbao".into()), stuck: Vec::new() },
+        &Phase0::Fresh {
+            kubeconfig_during_apply: false,
+        },
+        &Phase1 {
+            kubeconfig_late: true,
+            flap: Some("openbao".into()),
+            stuck: Vec::new(),
+        },
         reg.shared_live,
     );
     reg.insert(running);
 
-    SeededRuns { running: running_id, ready: ready_id, failed: failed_id }
+    SeededRuns {
+        running: running_id,
+        ready: ready_id,
+        failed: failed_id,
+    }
 }

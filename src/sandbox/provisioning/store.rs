@@ -13,8 +13,10 @@ use super::run::{Clock, Ident, Run};
 use super::script::{Phase0, Phase1};
 
 /// Hetzner IPv4 prefixes the simulated addresses are drawn from.
-const IP_PREFIXES: [&str; 10] =
-    ["49.12", "49.13", "116.203", "128.140", "157.90", "167.235", "5.75", "78.46", "91.107", "95.216"];
+const IP_PREFIXES: [&str; 10] = [
+    "49.12", "49.13", "116.203", "128.140", "157.90", "167.235", "5.75", "78.46", "91.107",
+    "95.216",
+];
 
 /// A plausible public IPv4 address of a Hetzner server.
 pub fn public_ip(rng: &mut Rng) -> String {
@@ -36,7 +38,12 @@ pub struct Registry {
 impl Registry {
     /// An empty registry whose ids and values come from `rng`.
     pub fn new(rng: Rng, speed: f64, shared_live: bool) -> Self {
-        Registry { runs: Vec::new(), rng, speed, shared_live }
+        Registry {
+            runs: Vec::new(),
+            rng,
+            speed,
+            shared_live,
+        }
     }
 
     /// A fresh 16-hex-digit id no run has.
@@ -85,7 +92,8 @@ impl Registry {
     /// manager releases a name when its run fails).
     pub fn fqdn_in_use(&self, fqdn: &str) -> bool {
         self.runs.iter().any(|r| {
-            r.ident.fqdn.eq_ignore_ascii_case(fqdn) && r.status() != crate::model::DeploymentStatus::Failed
+            r.ident.fqdn.eq_ignore_ascii_case(fqdn)
+                && r.status() != crate::model::DeploymentStatus::Failed
         })
     }
 
@@ -104,7 +112,9 @@ impl Registry {
             ident,
             rng,
             Clock::live(self.speed, 0.0),
-            &Phase0::Fresh { kubeconfig_during_apply: true },
+            &Phase0::Fresh {
+                kubeconfig_during_apply: true,
+            },
             &Phase1::default(),
             self.shared_live,
         );
@@ -122,7 +132,9 @@ pub struct Inner {
 impl Inner {
     /// Wraps a registry.
     pub fn new(registry: Registry) -> Self {
-        Inner { registry: Mutex::new(registry) }
+        Inner {
+            registry: Mutex::new(registry),
+        }
     }
 
     /// Locks the registry with every run caught up to now.

@@ -51,7 +51,9 @@ enum Poll {
 impl Tail {
     fn poll(&mut self) -> Poll {
         let mut reg = self.inner.lock();
-        let Some(run) = reg.get_mut(&self.id) else { return Poll::End };
+        let Some(run) = reg.get_mut(&self.id) else {
+            return Poll::End;
+        };
         self.changes.borrow_and_update();
         let mut out = String::new();
         if let Some(queue) = run.shared_live() {
@@ -78,10 +80,8 @@ impl Tail {
     }
 
     async fn next_chunk(&mut self) -> Option<String> {
-        if let Some(first) = self.first.take() {
-            if !first.is_empty() {
-                return Some(first);
-            }
+        if let Some(first) = self.first.take().filter(|f| !f.is_empty()) {
+            return Some(first);
         }
         loop {
             if self.finished {
@@ -110,7 +110,9 @@ impl Tail {
 pub fn logs(inner: Arc<Inner>, id: &str) -> Response {
     let (replay, done, cursor, changes) = {
         let reg = inner.lock();
-        let Some(run) = reg.get(id) else { return respond::deployment_not_found() };
+        let Some(run) = reg.get(id) else {
+            return respond::deployment_not_found();
+        };
         let mut replay = String::new();
         for ev in run.events() {
             push_event(&mut replay, ev);
@@ -122,15 +124,27 @@ pub fn logs(inner: Arc<Inner>, id: &str) -> Response {
         // A finished deployment: the history and `done`, at once.
         Some(done) => Body::from(replay + &done),
         None => {
-            let tail = Tail { inner, id: id.to_string(), cursor, changes, first: Some(replay), finished: false };
+            let tail = Tail {
+                inner,
+                id: id.to_string(),
+                cursor,
+                changes,
+                first: Some(replay),
+                finished: false,
+            };
             Body::from_stream(futures::stream::unfold(tail, |mut t| async move {
-                t.next_chunk().await.map(|c| (Ok::<Bytes, Infallible>(Bytes::from(c)), t))
+                t.next_chunk()
+                    .await
+                    .map(|c| (Ok::<Bytes, Infallible>(Bytes::from(c)), t))
             }))
         }
     };
     let mut resp = Response::new(body);
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     resp
