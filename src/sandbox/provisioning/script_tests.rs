@@ -154,3 +154,24 @@ fn phase1_with_stuck_components_times_out() {
         .count();
     assert_eq!(grafana, 1);
 }
+
+#[test]
+fn a_whole_run_takes_a_few_minutes_at_speed_one() {
+    let mut v = vars();
+    let (p0, end) = phase0(
+        &Phase0::Fresh {
+            kubeconfig_during_apply: false,
+        },
+        &mut v,
+        0,
+    );
+    let spec = Phase1 {
+        kubeconfig_late: true,
+        flap: Some("openbao".into()),
+        stuck: vec![],
+    };
+    let p1 = phase1(&spec, 100, &mut Rng::new(4), end);
+    let last = p1.last().map(|s| s.at_ms).unwrap();
+    assert!((120_000..=480_000).contains(&last), "{last} ms");
+    assert!(p0.len() + p1.len() > 500, "{} steps", p0.len() + p1.len());
+}
