@@ -2,8 +2,11 @@
 //! event stream, Phase-1 component states, jobs and executions.
 //!
 //! These mirror the Go service's JSON field for field and in the same order, so the
-//! sandbox reproduces the wire byte for byte. Times stay the strings the service sent
-//! (RFC 3339) so nothing is reformatted on the way through.
+//! sandbox reproduces the wire byte for byte. Where the service answers with a Go map
+//! (the deployment State, `/events`, retry answers, job detail, component state, errors)
+//! the keys come out sorted, so those structs declare their fields alphabetically.
+//! Times stay the strings the service sent (RFC 3339, sometimes with nanoseconds) so
+//! nothing is reformatted on the way through.
 
 use serde::{Deserialize, Serialize};
 
@@ -78,7 +81,10 @@ pub struct ProvisionEvent {
     pub state: Option<String>,
 }
 
-/// `result` of a deployment.
+/// `result` of a deployment. It can appear before Phase 0 ends, holding only the FQDN and
+/// `kubeconfigPath` (the new cluster posted its kubeconfig early), with the other strings
+/// empty. `phase1FinishedAt` here is Go's `time.Time` encoding: RFC 3339 with up to nine
+/// fractional digits, unlike the whole seconds everywhere else.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentResult {
@@ -103,30 +109,38 @@ pub struct DeploymentResult {
 }
 
 /// State of a deployment: `GET /deployments/{id}`, `/events.state`, and the data of the
-/// final `event: done` frame.
+/// final `event: done` frame. The service builds it as a Go map, so keys are sorted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentState {
-    pub id: String,
-    pub status: DeploymentStatus,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    #[serde(rename = "sovereignFQDN")]
-    pub sovereign_fqdn: String,
-    pub region: String,
-    pub num_events: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<DeploymentResult>,
+    /// Lifted from `result.componentStates` when non-empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_states: Option<std::collections::BTreeMap<String, String>>,
+    /// Why the run failed; a Phase-0 failure has no error event, only this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Always present; `null` while the run is in flight.
+    pub finished_at: Option<String>,
+    pub id: String,
+    pub num_events: u64,
+    /// Lifted from `result.phase1FinishedAt`, here in whole seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase1_finished_at: Option<String>,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<DeploymentResult>,
+    #[serde(rename = "sovereignFQDN")]
+    pub sovereign_fqdn: String,
+    pub started_at: String,
+    pub status: DeploymentStatus,
 }
 
 /// `POST /deployments` body (the subset the console and sandbox use; the service
-/// accepts more).
+/// accepts more). The service validates, in this order and answering 400 on the first
+/// miss: every `regions[i]` (provider, cloudRegion, controlPlaneSize, workerSize when
+/// workerCount > 0), `hetznerToken`, `hetznerProjectID`, `region` (or `regions[0]`),
+/// `sovereignFQDN`, `orgName`, `orgEmail`, `sshPublicKey`. Those other fields travel
+/// in `extra`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateDeployment {
@@ -147,28 +161,28 @@ pub struct DeploymentCreated {
     pub stream_url: String,
 }
 
-/// `GET /deployments/{id}/events`.
+/// `GET /deployments/{id}/events` (a Go map: keys sorted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentEvents {
-    pub state: DeploymentState,
-    pub events: Vec<ProvisionEvent>,
     pub done: bool,
+    pub events: Vec<ProvisionEvent>,
+    pub state: DeploymentState,
 }
 
 /// 200 answer of `POST /deployments/{id}/phases/{phase}/retry`. `status` is
 /// `provisioning` for a Phase-0 retry and `manual-retry-required` (with `runbook`) for a
-/// Phase-1 component, which changes nothing.
+/// Phase-1 component, which changes nothing. A Go map: keys sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RetryAnswer {
     pub id: String,
-    pub status: String,
+    pub message: String,
     pub phase: String,
-    #[serde(default, rename = "streamURL", skip_serializing_if = "Option::is_none")]
-    pub stream_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runbook: Option<String>,
-    pub message: String,
+    pub status: String,
+    #[serde(default, rename = "streamURL", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
 }
 
 /// One Phase-1 component in `/components/state`.
@@ -185,11 +199,13 @@ pub struct ComponentState {
     pub depends_on: Option<Vec<String>>,
 }
 
-/// `GET /deployments/{id}/components/state`.
+/// `GET /deployments/{id}/components/state` (a Go map: keys sorted). `watching` is
+/// true while the Phase-1 watch runs; afterwards the rows are rebuilt from
+/// `componentStates` with an empty message and a zero `lastTransitionAt`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComponentsState {
-    pub watching: bool,
     pub components: Vec<ComponentState>,
+    pub watching: bool,
 }
 
 crate::wire_enum! {
@@ -258,11 +274,11 @@ pub struct Execution {
     pub line_count: u64,
 }
 
-/// `GET /deployments/{id}/jobs/{jobId}`.
+/// `GET /deployments/{id}/jobs/{jobId}` (a Go map: keys sorted). Executions newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobDetail {
-    pub job: Job,
     pub executions: Vec<Execution>,
+    pub job: Job,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,8 +299,20 @@ pub struct ExecutionLogs {
     pub execution_finished: bool,
 }
 
-/// Item of the sandbox's `GET /deployments` extension (absent on the real service).
+/// The sandbox's `GET /deployments` extension (absent on the real service, which answers
+/// 405 there): every run, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentList {
     pub deployments: Vec<DeploymentState>,
+}
+
+/// A JSON error answer of the provisioning API, `{"detail":"…","error":"<kebab>"}`. The
+/// service writes it from a Go map, so `detail` comes first. Some real answers carry no
+/// `detail`, and a few 404s and one 400 are `text/plain` instead: a client must accept
+/// all three shapes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub error: String,
 }
