@@ -158,9 +158,10 @@ fn extra_routes() -> Router<SharedSandbox> {
     super::flow::router::<super::authz::Caller>()
 }
 
-/// The provisioning API (CONTRACT Part A) under `/sovereign`: `.nest("/sovereign", …)`.
-fn provisioning_routes(_state: &SharedSandbox) -> Router<SharedSandbox> {
-    Router::new()
+/// The provisioning API (CONTRACT Part A) under `/sovereign`.
+fn provisioning_routes(state: &SharedSandbox) -> Router<SharedSandbox> {
+    let prov = super::provisioning::ProvisioningSandbox::new(&state.opts);
+    Router::new().nest_service("/sovereign", prov.router())
 }
 
 /// Layers around everything but the request id: fault injection.

@@ -176,8 +176,7 @@ fn health_story(seed: u64, ticks: i64) -> Vec<(u64, String, AppStatus)> {
             let recovering = story
                 .last()
                 .is_some_and(|(_, k, s)| *s == AppStatus::Degraded && *k == key);
-            if app.status == AppStatus::Degraded
-                || (recovering && app.status == AppStatus::Running)
+            if app.status == AppStatus::Degraded || (recovering && app.status == AppStatus::Running)
             {
                 story.push((sim.ticks(), key, app.status));
             }
