@@ -84,10 +84,7 @@ fn whatwg_test_stream_ids_and_leading_space() {
 fn whatwg_empty_data_fields() {
     // "data" without colon is an empty value; two of them make a single LF; the last
     // block has no blank line and is never dispatched.
-    assert_eq!(
-        events(b"data\n\ndata\ndata\n\ndata:"),
-        [msg(""), msg("\n")]
-    );
+    assert_eq!(events(b"data\n\ndata\ndata\n\ndata:"), [msg(""), msg("\n")]);
 }
 
 #[test]
@@ -100,7 +97,8 @@ fn whatwg_one_space_is_optional() {
 
 #[test]
 fn whatwg_event_types() {
-    let input = b"event: add\ndata: 73857293\n\nevent: remove\ndata: 2153\n\nevent: add\ndata: 113411\n\n";
+    let input =
+        b"event: add\ndata: 73857293\n\nevent: remove\ndata: 2153\n\nevent: add\ndata: 113411\n\n";
     assert_eq!(
         events(input),
         [
@@ -122,10 +120,7 @@ fn one_leading_bom_is_stripped() {
         [msg("b")]
     );
     // A BOM later in the stream is content.
-    assert_eq!(
-        events(b"data: a\n\n\xEF\xBB\xBFdata: b\n\n"),
-        [msg("a")]
-    );
+    assert_eq!(events(b"data: a\n\n\xEF\xBB\xBFdata: b\n\n"), [msg("a")]);
 }
 
 #[test]
@@ -134,7 +129,10 @@ fn a_bom_split_across_chunks_is_still_stripped() {
     for piece in [&b"\xEF"[..], b"", b"\xBB", b"\xBF", b"data: a\n\n"] {
         parser.feed(piece).unwrap();
     }
-    assert_eq!(parser.drain().collect::<Vec<_>>(), [SseItem::Event(msg("a"))]);
+    assert_eq!(
+        parser.drain().collect::<Vec<_>>(),
+        [SseItem::Event(msg("a"))]
+    );
 }
 
 #[test]
@@ -163,12 +161,18 @@ fn a_cr_ending_one_chunk_and_a_lf_starting_the_next_are_one_line_end() {
     parser.feed(b"\ndata: b\r").unwrap();
     parser.feed(b"\n\r").unwrap();
     parser.feed(b"\n").unwrap();
-    assert_eq!(parser.drain().collect::<Vec<_>>(), [SseItem::Event(msg("a\nb"))]);
+    assert_eq!(
+        parser.drain().collect::<Vec<_>>(),
+        [SseItem::Event(msg("a\nb"))]
+    );
     // CR then CR is two line ends: the second one dispatches.
     let mut parser = SseParser::default();
     parser.feed(b"data: a\r").unwrap();
     parser.feed(b"\r").unwrap();
-    assert_eq!(parser.drain().collect::<Vec<_>>(), [SseItem::Event(msg("a"))]);
+    assert_eq!(
+        parser.drain().collect::<Vec<_>>(),
+        [SseItem::Event(msg("a"))]
+    );
 }
 
 #[test]
@@ -281,7 +285,10 @@ fn an_unfinished_event_at_end_of_stream_is_dropped() {
     parser.feed(b"data: half").unwrap();
     parser.finish();
     parser.feed(b"data: fresh\n\n").unwrap();
-    assert_eq!(parser.drain().collect::<Vec<_>>(), [SseItem::Event(msg("fresh"))]);
+    assert_eq!(
+        parser.drain().collect::<Vec<_>>(),
+        [SseItem::Event(msg("fresh"))]
+    );
 }
 
 #[test]
@@ -290,7 +297,10 @@ fn invalid_utf8_is_replaced_not_fatal() {
         events(b"data: caf\xC3\n\nevent: \xFF\ndata: \xE2\x82\xAC\n\n"),
         [msg("caf\u{FFFD}"), ev("\u{FFFD}", "\u{20AC}", None)]
     );
-    assert_eq!(events(b"id: \xFF\ndata: x\n\n"), [ev("message", "x", Some("\u{FFFD}"))]);
+    assert_eq!(
+        events(b"id: \xFF\ndata: x\n\n"),
+        [ev("message", "x", Some("\u{FFFD}"))]
+    );
 }
 
 #[test]
@@ -365,7 +375,13 @@ fn a_line_over_its_cap_stops_the_stream() {
     }
     // Any field, not only data.
     let (_, err) = feed_with(small(), format!("id: {}\n", "9".repeat(20)).as_bytes(), 3);
-    assert!(matches!(err, Some(SseError::TooLarge { what: Oversize::Line, .. })));
+    assert!(matches!(
+        err,
+        Some(SseError::TooLarge {
+            what: Oversize::Line,
+            ..
+        })
+    ));
 }
 
 #[test]

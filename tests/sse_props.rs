@@ -2,6 +2,9 @@
 //! caps hold whatever the input, and on valid streams our parser agrees with the
 //! independent `sse-stream` crate.
 
+// Test helpers fail loudly, like the tests that call them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::convert::Infallible;
 
 use bytes::Bytes;
@@ -57,7 +60,9 @@ fn stream_bytes() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(token, 0..80).prop_map(|t| t.concat())
 }
 
-fn with_cuts(bytes: impl Strategy<Value = Vec<u8>>) -> impl Strategy<Value = (Vec<u8>, Vec<usize>)> {
+fn with_cuts(
+    bytes: impl Strategy<Value = Vec<u8>>,
+) -> impl Strategy<Value = (Vec<u8>, Vec<usize>)> {
     bytes.prop_flat_map(|b| {
         let len = b.len();
         (Just(b), prop::collection::vec(0..=len, 0..24))
@@ -131,7 +136,10 @@ fn line_end() -> impl Strategy<Value = &'static str> {
 /// sse-stream reports only the last one of a block. A blank line never starts with LF
 /// right after a CR, where it would merge into a CRLF and join two blocks.
 fn valid_stream() -> impl Strategy<Value = String> {
-    let block = (prop::collection::vec((line(), line_end()), 0..6), line_end());
+    let block = (
+        prop::collection::vec((line(), line_end()), 0..6),
+        line_end(),
+    );
     (any::<bool>(), prop::collection::vec(block, 0..12)).prop_map(|(bom, blocks)| {
         let mut out = String::new();
         if bom {

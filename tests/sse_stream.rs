@@ -2,6 +2,9 @@
 //! time: the server records each request's virtual arrival time and headers, so delays
 //! are asserted as virtual durations and counts, never wall-clock.
 
+// Test helpers fail loudly, like the tests that call them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,11 +74,7 @@ struct Server {
 }
 
 async fn handler(State(server): State<Arc<Server>>, headers: HeaderMap) -> Response {
-    let value = |name: &str| {
-        headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
+    let value = |name: &str| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
     let n = {
         let mut seen = server.seen.lock().unwrap();
         seen.push(Seen {
@@ -123,11 +122,7 @@ struct Run {
 
 /// Starts a stream on `url` and collects messages until `Ended`/`Failed` or until
 /// `stop` says so (then the stream is cancelled).
-async fn run(
-    url: &str,
-    options: StreamOptions,
-    stop: impl Fn(&[StreamMsg]) -> bool,
-) -> Run {
+async fn run(url: &str, options: StreamOptions, stop: impl Fn(&[StreamMsg]) -> bool) -> Run {
     let (tx, mut rx) = mpsc::channel(16);
     let cancel = CancellationToken::new();
     let http = client();
@@ -457,17 +452,18 @@ async fn without_keepalives_the_idle_cut_is_the_limit() {
 
 #[tokio::test(start_paused = true)]
 async fn an_unauthorized_answer_calls_the_factory_again_with_fresh_credentials() {
-    let (url, server) = serve(|_, headers| {
-        match headers.get("authorization").and_then(|v| v.to_str().ok()) {
-            Some("Bearer fresh") => sse(vec![text("data: hello\n\n"), Part::Hang]),
-            _ => plain(
-                StatusCode::UNAUTHORIZED,
-                "application/json",
-                r#"{"error":"unauthenticated","detail":"token expired"}"#,
-            ),
-        }
-    })
-    .await;
+    let (url, server) =
+        serve(
+            |_, headers| match headers.get("authorization").and_then(|v| v.to_str().ok()) {
+                Some("Bearer fresh") => sse(vec![text("data: hello\n\n"), Part::Hang]),
+                _ => plain(
+                    StatusCode::UNAUTHORIZED,
+                    "application/json",
+                    r#"{"error":"unauthenticated","detail":"token expired"}"#,
+                ),
+            },
+        )
+        .await;
     let token = Arc::new(Mutex::new("stale".to_owned()));
     let calls = Arc::new(AtomicU32::new(0));
     let (tx, mut rx) = mpsc::channel(16);
@@ -505,7 +501,10 @@ async fn an_unauthorized_answer_calls_the_factory_again_with_fresh_credentials()
     let auths: Vec<_> = seen.iter().map(|s| s.authorization.clone()).collect();
     assert_eq!(
         auths,
-        [Some("Bearer stale".to_owned()), Some("Bearer fresh".to_owned())]
+        [
+            Some("Bearer stale".to_owned()),
+            Some("Bearer fresh".to_owned())
+        ]
     );
     assert!(reconnect_reasons(&msgs)[0].contains("401"));
     assert!(reconnect_reasons(&msgs)[0].contains("token expired"));
@@ -588,4 +587,33 @@ async fn heartbeats_alone_keep_a_connection_open() {
     let r = run(&url, options(), |m| count_events(m) == 1).await;
     assert_eq!(data(&r.msgs), ["late"]);
     assert_eq!(server.seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn absurd_retry_after_values_are_bounded() {
+    let (url, _server) = serve(|n, _| match n {
+        0 => plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "application/json",
+            r#"{"error":"unavailable","retry_after":1e300}"#,
+        ),
+        1 => {
+            let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "text/plain", "");
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, "99999999".parse().unwrap());
+            r
+        }
+        _ => sse(vec![text("data: ok\n\n"), Part::Hang]),
+    })
+    .await;
+    let r = run(&url, options(), |m| count_events(m) == 1).await;
+    let delays: Vec<Duration> = statuses(&r.msgs)
+        .into_iter()
+        .filter_map(|s| match s {
+            StreamStatus::Reconnecting { in_, .. } => Some(in_),
+            _ => None,
+        })
+        .collect();
+    // An unusable body value falls back to the backoff; a huge header is capped.
+    assert_eq!(delays, [Duration::from_secs(1), Duration::from_secs(600)]);
 }

@@ -111,7 +111,10 @@ enum Partial {
     /// A `data:` line whose value goes straight into the data buffer; `len` is the raw
     /// line length so far (for the line cap), `space_pending` means the optional space
     /// after the colon has not been seen or ruled out yet.
-    Data { len: usize, space_pending: bool },
+    Data {
+        len: usize,
+        space_pending: bool,
+    },
 }
 
 /// The incremental event-stream parser of one connection.
@@ -427,18 +430,14 @@ impl SseParser {
                 self.event_type.clear();
                 self.event_type.extend_from_slice(value);
             }
-            b"id" => {
-                if !value.contains(&0) {
-                    self.id_buffer.clear();
-                    self.id_buffer.push_str(&String::from_utf8_lossy(value));
-                }
+            b"id" if !value.contains(&0) => {
+                self.id_buffer.clear();
+                self.id_buffer.push_str(&String::from_utf8_lossy(value));
             }
-            b"retry" => {
-                if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                    // All digits, so only an overflow can fail; such a value is ignored.
-                    if let Some(ms) = parse_digits(value) {
-                        self.queue.push_back(SseItem::Retry(ms));
-                    }
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                // All digits, so only an overflow can fail; such a value is ignored.
+                if let Some(ms) = parse_digits(value) {
+                    self.queue.push_back(SseItem::Retry(ms));
                 }
             }
             _ => {}

@@ -214,7 +214,8 @@ where
         if self.ahead.get(&hash).copied().unwrap_or(0) == 0 {
             return None;
         }
-        (self.next..self.held.len()).find(|&i| self.held[i].hash == hash && self.held[i].key == *key)
+        (self.next..self.held.len())
+            .find(|&i| self.held[i].hash == hash && self.held[i].key == *key)
     }
 
     /// The connection met the held event at `pos`.

@@ -201,7 +201,9 @@ impl StreamOptions {
         let jittered = match self.jitter {
             Jitter::None => computed,
             Jitter::Full => computed.mul_f64(rand::rng().random_range(0.0..=1.0)),
-            Jitter::Equal => computed / 2 + (computed / 2).mul_f64(rand::rng().random_range(0.0..=1.0)),
+            Jitter::Equal => {
+                computed / 2 + (computed / 2).mul_f64(rand::rng().random_range(0.0..=1.0))
+            }
         };
         jittered.max(self.min_delay)
     }
@@ -248,7 +250,12 @@ pub async fn run_stream<F>(
     // Consecutive attempts that failed since the last healthy connection.
     let mut failures: u32 = 0;
     loop {
-        if !conn.status(StreamStatus::Connecting { attempt: failures + 1 }).await {
+        if !conn
+            .status(StreamStatus::Connecting {
+                attempt: failures + 1,
+            })
+            .await
+        {
             return;
         }
         let outcome = tokio::select! {
@@ -361,10 +368,10 @@ impl Connection<'_> {
         headers
             .entry(CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("no-cache"));
-        if let Some(id) = &self.last_id {
-            if let Ok(value) = HeaderValue::from_bytes(id.as_bytes()) {
-                headers.entry("last-event-id").or_insert(value);
-            }
+        if let Some(id) = &self.last_id
+            && let Ok(value) = HeaderValue::from_bytes(id.as_bytes())
+        {
+            headers.entry("last-event-id").or_insert(value);
         }
         let idle = self.options.idle.timeout();
         let response = match tokio::time::timeout(idle, self.client.execute(req)).await {
@@ -372,7 +379,10 @@ impl Connection<'_> {
                 return Outcome::retry(format!("no answer from the server within {}", human(idle)));
             }
             Ok(Err(error)) => {
-                return Outcome::retry(format!("could not connect: {}", describe(&error.without_url())));
+                return Outcome::retry(format!(
+                    "could not connect: {}",
+                    describe(&error.without_url())
+                ));
             }
             Ok(Ok(response)) => response,
         };
@@ -425,7 +435,8 @@ impl Connection<'_> {
                 .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/event-stream"))
         });
         if !is_event_stream {
-            let got = content_type.map_or_else(|| "no content type".to_owned(), |ct| printable(&ct));
+            let got =
+                content_type.map_or_else(|| "no content type".to_owned(), |ct| printable(&ct));
             return Outcome::Failed(format!(
                 "the server answered with {got} instead of an event stream (text/event-stream)"
             ));
@@ -469,10 +480,10 @@ impl Connection<'_> {
                     SseItem::Comment => {}
                 }
             }
-            if let Some(id) = parser.last_event_id() {
-                if self.last_id.as_deref() != Some(id) {
-                    self.last_id = Some(id.to_owned());
-                }
+            if let Some(id) = parser.last_event_id()
+                && self.last_id.as_deref() != Some(id)
+            {
+                self.last_id = Some(id.to_owned());
             }
             if let Err(error) = fed {
                 return Outcome::Failed(error.to_string());
@@ -512,22 +523,27 @@ async fn error_detail(mut response: Response, wait: Duration) -> ErrorDetail {
     let _ = tokio::time::timeout(wait, read).await;
     body.truncate(ERROR_BODY_LIMIT);
     let text = String::from_utf8_lossy(&body);
-    if is_json || text.trim_start().starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-            let pick = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-            let message = pick("detail").or_else(|| pick("message")).or_else(|| pick("error"));
-            let retry_after = value
-                .get("retry_after")
-                .and_then(serde_json::Value::as_f64)
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(Duration::from_secs_f64);
-            return ErrorDetail {
-                text: message.map(|m| printable(&m)).unwrap_or_default(),
-                retry_after,
-            };
-        }
+    if (is_json || text.trim_start().starts_with('{'))
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        let pick = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let message = pick("detail")
+            .or_else(|| pick("message"))
+            .or_else(|| pick("error"));
+        let retry_after = value
+            .get("retry_after")
+            .and_then(serde_json::Value::as_f64)
+            .and_then(|s| Duration::try_from_secs_f64(s).ok());
+        return ErrorDetail {
+            text: message.map(|m| printable(&m)).unwrap_or_default(),
+            retry_after,
+        };
     }
-    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     ErrorDetail {
         text: printable(first_line),
         retry_after: None,
@@ -621,11 +637,20 @@ mod tests {
         assert_eq!(secs, vec![1, 2, 4, 8, 16, 30, 30, 30]);
         assert_eq!(o.backoff(0, None), Duration::from_secs(1));
         // A server asking for 10 ms still gets the 1 s floor.
-        assert_eq!(o.backoff(1, Some(Duration::from_millis(10))), Duration::from_secs(1));
+        assert_eq!(
+            o.backoff(1, Some(Duration::from_millis(10))),
+            Duration::from_secs(1)
+        );
         // A server asking for 3 s is the base of the doubling.
-        assert_eq!(o.backoff(2, Some(Duration::from_secs(3))), Duration::from_secs(6));
+        assert_eq!(
+            o.backoff(2, Some(Duration::from_secs(3))),
+            Duration::from_secs(6)
+        );
         // A server asking for more than the cap is honoured.
-        assert_eq!(o.backoff(3, Some(Duration::from_secs(60))), Duration::from_secs(60));
+        assert_eq!(
+            o.backoff(3, Some(Duration::from_secs(60))),
+            Duration::from_secs(60)
+        );
     }
 
     #[test]
@@ -637,7 +662,10 @@ mod tests {
             };
             for _ in 0..200 {
                 let d = o.backoff(5, None);
-                assert!(d >= Duration::from_secs(1) && d <= Duration::from_secs(16), "{d:?}");
+                assert!(
+                    d >= Duration::from_secs(1) && d <= Duration::from_secs(16),
+                    "{d:?}"
+                );
                 if jitter == Jitter::Equal {
                     assert!(d >= Duration::from_secs(8));
                 }
@@ -650,7 +678,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
         assert_eq!(retry_after_header(&headers), Some(Duration::from_secs(7)));
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
         assert_eq!(retry_after_header(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after_header(&headers), None);
@@ -658,7 +689,10 @@ mod tests {
 
     #[test]
     fn printable_strips_controls_and_bounds_length() {
-        assert_eq!(printable("deployment\r\nnot found\x1b[0m"), "deployment  not found [0m");
+        assert_eq!(
+            printable("deployment\r\nnot found\x1b[0m"),
+            "deployment  not found [0m"
+        );
         let long = "x".repeat(500);
         assert_eq!(printable(&long).chars().count(), ERROR_TEXT_LIMIT + 1);
     }

@@ -70,7 +70,10 @@ fn a_dropped_live_event_comes_back_from_the_next_replay_once() {
     s.emit_n(3);
     connect(&mut d, &s.window());
     let live = s.emit_n(4); // 3 4 5 6; 4 is dropped
-    assert_eq!(offer_all(&mut d, &[live[0], live[2], live[3]]), vec![3, 5, 6]);
+    assert_eq!(
+        offer_all(&mut d, &[live[0], live[2], live[3]]),
+        vec![3, 5, 6]
+    );
     // Counting held events (6) and skipping that many would lose 6 and show 4 late.
     assert_eq!(connect(&mut d, &s.window()), vec![4]);
     assert_eq!(connect(&mut d, &s.window()), Vec::<u32>::new());
@@ -170,7 +173,10 @@ fn resync_ahead_of_a_lagging_stream_does_not_show_events_twice() {
     let live = s.emit_n(4); // 3 4 5 6
     assert_eq!(d.resync(s.window()), vec![3, 4, 5, 6]);
     // The stream catches up later; 5 was dropped on it.
-    assert_eq!(offer_all(&mut d, &[live[0], live[1], live[3]]), Vec::<u32>::new());
+    assert_eq!(
+        offer_all(&mut d, &[live[0], live[1], live[3]]),
+        Vec::<u32>::new()
+    );
     let more = s.emit_n(2);
     assert_eq!(offer_all(&mut d, &more), vec![7, 8]);
     assert_eq!(connect(&mut d, &s.window()), Vec::<u32>::new());
@@ -286,8 +292,15 @@ fn no_event_lost_and_none_twice_across_many_reconnects() {
                 shown.extend(d.resync(list));
             }
             let unique: HashSet<u32> = shown.iter().copied().collect();
-            assert_eq!(unique.len(), shown.len(), "seed {seed} round {round}: shown twice");
-            assert!(d.held_len() <= history, "seed {seed}: held grows past the history");
+            assert_eq!(
+                unique.len(),
+                shown.len(),
+                "seed {seed} round {round}: shown twice"
+            );
+            assert!(
+                d.held_len() <= history,
+                "seed {seed}: held grows past the history"
+            );
         }
         let unique: HashSet<u32> = shown.iter().copied().collect();
         let lost: Vec<_> = received.difference(&unique).collect();
