@@ -617,3 +617,20 @@ async fn absurd_retry_after_values_are_bounded() {
     // An unusable body value falls back to the backoff; a huge header is capped.
     assert_eq!(delays, [Duration::from_secs(1), Duration::from_secs(600)]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn reasons_never_carry_the_url_or_its_token() {
+    // A port nobody listens on: every attempt fails to connect.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}/stream?access_token=CANARY-7f3a");
+    let r = run(&url, options(), |m| reconnect_reasons(m).len() == 2).await;
+    let reasons = reconnect_reasons(&r.msgs);
+    assert!(reasons[0].starts_with("could not connect"), "{reasons:?}");
+    for reason in reasons {
+        assert!(!reason.contains("CANARY"), "{reason}");
+        assert!(!reason.contains("access_token"), "{reason}");
+    }
+}

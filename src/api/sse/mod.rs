@@ -15,7 +15,7 @@ pub mod replay;
 pub mod stream;
 
 pub use parser::{DEFAULT_CAP, Limits, Oversize, SseError, SseEvent, SseItem, SseParser};
-pub use replay::ReplayDedup;
+pub use replay::{PROVISIONING_HISTORY, ReplayDedup};
 pub use stream::{
     IdlePolicy, Jitter, StreamMsg, StreamOptions, StreamStatus, run_stream, spawn_stream,
 };

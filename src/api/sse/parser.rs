@@ -423,8 +423,13 @@ impl SseParser {
         };
         match name {
             b"data" => {
-                self.push_data(value)?;
-                self.push_data(b"\n")?;
+                if self.data.len() + value.len() + 1 > self.limits.max_event {
+                    return Err(self.too_large(Oversize::Event));
+                }
+                // One allocation for the common one-line event, not a regrowth for the LF.
+                self.data.reserve(value.len() + 1);
+                self.data.extend_from_slice(value);
+                self.data.push(b'\n');
             }
             b"event" => {
                 self.event_type.clear();

@@ -25,6 +25,10 @@
 //!
 //! Events must be compared by their whole content (e.g. the decoded event, or its raw
 //! JSON): a key that merges distinct events would skip real ones.
+//!
+//! Use with the reconnecting stream: on `StreamStatus::Live` call `on_reconnect`, pass
+//! every decoded event through `offer` and show what it returns; after a reconnect (or
+//! when asked) fetch `GET /deployments/{id}/events` and show what `resync` returns.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hash, RandomState};
