@@ -16,6 +16,7 @@ pub mod client;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod follow;
 pub mod provisioning;
 mod redact;
 pub mod sse;

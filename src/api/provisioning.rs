@@ -241,6 +241,12 @@ impl ProvisioningClient {
         }
     }
 
+    /// The HTTP client of long-lived streams, for the SSE stream of
+    /// [`ProvisioningClient::deployment_logs_request`].
+    pub fn stream_http(&self) -> reqwest::Client {
+        self.client.stream_http()
+    }
+
     /// `GET /api/v1/deployments/{id}/logs`: the SSE stream (whole history replayed on
     /// every connect, no ids; `Last-Event-ID` is sent when given and ignored by the service).
     pub fn deployment_logs_request(

@@ -20,6 +20,12 @@ pub type SseRequestFactory =
     Arc<dyn Fn(Option<&str>) -> reqwest::RequestBuilder + Send + Sync + 'static>;
 
 impl ApiClient {
+    /// The HTTP client of long-lived streams (no read timeout), for `api::sse` streams
+    /// built on this client's request factories.
+    pub fn stream_http(&self) -> reqwest::Client {
+        self.inner.http.streams.clone()
+    }
+
     /// A factory of SSE requests to `url`: `Accept: text/event-stream`, no caching, a
     /// fresh `X-Request-ID`, the support ticket, the current token (per `auth`), and
     /// `Last-Event-ID` when given. Uses the streaming connection pool (no read timeout).

@@ -1,0 +1,102 @@
+//! Following the console's live event stream through the typed client with cut
+//! streams: ids resume with `Last-Event-ID` across cuts, with no gap and no repeat.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use catalyst_tui::api::follow::{LiveMsg, follow_events};
+use catalyst_tui::api::sse::{Jitter, StreamOptions, StreamStatus};
+use catalyst_tui::api::{ApiClient, ClientConfig, TokenSource};
+use catalyst_tui::model::LiveEvent;
+use catalyst_tui::sandbox::{Faults, SandboxOptions};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Longest the test waits for events (a liveness bound, not a timing assertion).
+const LIVENESS: Duration = Duration::from_secs(120);
+
+fn client(base: &str, token: String) -> ApiClient {
+    let config = ClientConfig::parse(base).unwrap();
+    ApiClient::new(
+        config,
+        TokenSource::Static {
+            token: token.into(),
+            origin: "test".into(),
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_events_resume_by_id_across_cuts() {
+    let faults = Faults {
+        drop_after_events: Some(5),
+        ..Faults::default()
+    };
+    let sb = support::start(SandboxOptions {
+        speed: 20.0,
+        faults,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let token = support::login(&sb.base_url, "admin").await;
+    let api = client(&sb.base_url, token);
+    let (tx, mut rx) = mpsc::channel(1024);
+    let cancel = CancellationToken::new();
+    let options = StreamOptions {
+        jitter: Jitter::None,
+        ..StreamOptions::console()
+    };
+    follow_events(api.clone(), None, None, options, tx, cancel.clone());
+    // Changes made by people add to what the simulation publishes on its own.
+    for app in ["payment-rail", "marketing-site"] {
+        api.application_action(
+            "digital-channels-dev",
+            app,
+            &catalyst_tui::model::ActionRequest {
+                action: catalyst_tui::model::AppAction::Restart,
+                reason: "follow test".into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let mut ids = Vec::new();
+    let mut reconnects = 0;
+    tokio::time::timeout(LIVENESS, async {
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                LiveMsg::Event {
+                    id: Some(id),
+                    event,
+                } => {
+                    assert_ne!(event, LiveEvent::Reset, "the replay log covers a short cut");
+                    ids.push(id);
+                    if ids.len() >= 30 {
+                        return;
+                    }
+                }
+                LiveMsg::Status(StreamStatus::Reconnecting { .. }) => reconnects += 1,
+                LiveMsg::Status(StreamStatus::Failed { reason }) => panic!("{reason}"),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("events arrive");
+    cancel.cancel();
+    assert!(
+        reconnects >= 3,
+        "the stream was cut every 5 events ({reconnects})"
+    );
+    for pair in ids.windows(2) {
+        assert_eq!(
+            pair[1],
+            pair[0] + 1,
+            "ids follow on without gap or repeat: {ids:?}"
+        );
+    }
+}
