@@ -92,10 +92,10 @@ async fn run(
                 if live {
                     connections += 1;
                     dedup.on_reconnect();
-                    if connections > 1 {
-                        if let Some(state) = resync(prov, id, &mut dedup, tx).await? {
-                            return Err(DeploymentMsg::Done(Box::new(state)));
-                        }
+                    if connections > 1
+                        && let Some(state) = resync(prov, id, &mut dedup, tx).await?
+                    {
+                        return Err(DeploymentMsg::Done(Box::new(state)));
                     }
                 }
             }
