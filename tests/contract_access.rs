@@ -62,10 +62,16 @@ async fn dev_is_granted_at_once_and_credentials_die_with_the_grant() {
     let creds = layla.access_credentials(&r.id).await.unwrap();
     assert_eq!(creds.context, "hz-fsn-rtz-dev-digital-channels");
     assert_eq!(creds.namespace, "digital-channels-dev");
-    assert_eq!(creds.server, format!("{}/k8s/digital-channels-dev", sb.base_url));
+    assert_eq!(
+        creds.server,
+        format!("{}/k8s/digital-channels-dev", sb.base_url)
+    );
     assert!(creds.token.len() >= 32);
     assert_eq!(creds.expires_at, expires);
-    assert!(!format!("{creds:?}").contains(&creds.token), "the token stays out of Debug");
+    assert!(
+        !format!("{creds:?}").contains(&creds.token),
+        "the token stays out of Debug"
+    );
 
     // Nobody else gets them, not even a sovereign-admin or support.
     for other in [&omar, &admin, &support] {
@@ -134,7 +140,10 @@ async fn prod_waits_for_a_sovereign_admin() {
         .await
         .unwrap();
     assert_eq!(r.state, AccessState::Pending);
-    assert_eq!((r.granted_at, r.expires_at, r.decided_by.as_deref()), (None, None, None));
+    assert_eq!(
+        (r.granted_at, r.expires_at, r.decided_by.as_deref()),
+        (None, None, None)
+    );
     assert_conflict(layla.access_credentials(&r.id).await, "access-not-granted");
 
     // In the sovereign-admin's inbox; not in the org-admin's (prod is not theirs).
@@ -158,10 +167,23 @@ async fn prod_waits_for_a_sovereign_admin() {
     );
     let rec = record_of(&admin, &e).await;
     assert_eq!(
-        (rec.actor.as_str(), rec.action.as_str(), rec.target.as_str(), rec.outcome),
-        ("salim", "access.decide", "digital-channels-prod", AuditOutcome::Denied)
+        (
+            rec.actor.as_str(),
+            rec.action.as_str(),
+            rec.target.as_str(),
+            rec.outcome
+        ),
+        (
+            "salim",
+            "access.decide",
+            "digital-channels-prod",
+            AuditOutcome::Denied
+        )
     );
-    assert_eq!(rec.reason.as_deref(), Some(format!("grant {}: ok", r.id).as_str()));
+    assert_eq!(
+        rec.reason.as_deref(),
+        Some(format!("grant {}: ok", r.id).as_str())
+    );
     assert_restricted(
         layla
             .decide_access_request(&r.id, &decide(AccessDecisionKind::Grant, "me"))
@@ -183,7 +205,10 @@ async fn prod_waits_for_a_sovereign_admin() {
     );
     let creds = layla.access_credentials(&r.id).await.unwrap();
     assert_eq!(creds.context, "hz-fsn-rtz-prod-digital-channels");
-    assert_eq!(layla.get_access_request(&r.id).await.unwrap().state, AccessState::Granted);
+    assert_eq!(
+        layla.get_access_request(&r.id).await.unwrap().state,
+        AccessState::Granted
+    );
     assert_conflict(
         admin
             .decide_access_request(&r.id, &decide(AccessDecisionKind::Deny, "changed my mind"))
@@ -206,7 +231,10 @@ async fn org_admins_decide_below_prod_but_never_their_own() {
         .decide_access_request("ar-000001", &decide(AccessDecisionKind::Grant, "Go ahead."))
         .await
         .unwrap();
-    assert_eq!((r.state, r.decided_by.as_deref()), (AccessState::Granted, Some("salim")));
+    assert_eq!(
+        (r.state, r.decided_by.as_deref()),
+        (AccessState::Granted, Some("salim"))
+    );
     layla.access_credentials("ar-000001").await.unwrap();
 
     // Salim's own uat request waits (uat grants nobody at once) and is not his to decide.
@@ -237,15 +265,25 @@ async fn org_admins_decide_below_prod_but_never_their_own() {
         .await
         .unwrap();
     assert_eq!(denied.state, AccessState::Denied);
-    assert_conflict(salim.access_credentials(&own.id).await, "access-not-granted");
-    assert_conflict(salim.revoke_access_request(&own.id).await, "access-request-not-active");
+    assert_conflict(
+        salim.access_credentials(&own.id).await,
+        "access-not-granted",
+    );
+    assert_conflict(
+        salim.revoke_access_request(&own.id).await,
+        "access-request-not-active",
+    );
     // A developer may withdraw only their own.
     assert_restricted(
         omar.revoke_access_request("ar-000001").await,
         "forbidden",
         None,
     );
-    assert_not_found(admin.decide_access_request("ar-999999", &decide(AccessDecisionKind::Grant, "")).await);
+    assert_not_found(
+        admin
+            .decide_access_request("ar-999999", &decide(AccessDecisionKind::Grant, ""))
+            .await,
+    );
 }
 
 #[tokio::test]
@@ -269,7 +307,10 @@ async fn requests_are_checked_before_anything_is_granted() {
     );
     assert_invalid(
         layla
-            .create_access_request("digital-channels-prod", &ask("debug", 61, AccessLevel::View))
+            .create_access_request(
+                "digital-channels-prod",
+                &ask("debug", 61, AccessLevel::View),
+            )
             .await,
         "invalid",
         "duration_minutes",

@@ -2,8 +2,7 @@
 //! table of what each persona may read (Orgs, audit scope, access requests) decides, for
 //! every route, between success and the exact `ApiError` (`Restricted` with its code and
 //! required role, `NotFound`). Listings are also walked page by page with a small limit.
-//! Support mode: without a ticket everything is refused; with one, reads work and secrets
-//! never carry a value.
+//! (Support mode without a ticket, and its audit trail, are in `contract_support_mode.rs`.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
@@ -16,7 +15,12 @@ use catalyst_tui::model::*;
 use catalyst_tui::sandbox::RunningSandbox;
 use contract_support::*;
 
-const ORGS: [&str; 4] = ["analytics", "core-banking", "corporate-it", "digital-channels"];
+const ORGS: [&str; 4] = [
+    "analytics",
+    "core-banking",
+    "corporate-it",
+    "digital-channels",
+];
 const DC: &str = "digital-channels";
 const SEEDED_REQUESTS: [&str; 4] = ["ar-000001", "ar-000002", "ar-000003", "ar-000004"];
 
@@ -24,7 +28,10 @@ const SEEDED_REQUESTS: [&str; 4] = ["ar-000001", "ar-000002", "ar-000003", "ar-0
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     Ok,
-    Restricted { code: String, required: Option<String> },
+    Restricted {
+        code: String,
+        required: Option<String>,
+    },
     NotFound,
 }
 
@@ -147,7 +154,10 @@ fn sample(org: &str) -> (&'static str, &'static str) {
 }
 
 async fn apps_in(sb: &RunningSandbox, env: &str) -> Vec<String> {
-    sb.state.world.read().await.apps[env].keys().cloned().collect()
+    sb.state.world.read().await.apps[env]
+        .keys()
+        .cloned()
+        .collect()
 }
 
 /// Follows the cursors of the Application listing with pages of `limit`.
@@ -166,7 +176,11 @@ async fn paged_apps(client: &ApiClient, env: &str, limit: u32) -> Result<Vec<Str
             .await?;
         assert!(page.items.len() <= limit as usize);
         if page.next_cursor.is_some() {
-            assert_eq!(page.items.len(), limit as usize, "only the last page is short");
+            assert_eq!(
+                page.items.len(),
+                limit as usize,
+                "only the last page is short"
+            );
         }
         names.extend(page.items.into_iter().map(|a| a.name));
         match page.next_cursor {
@@ -207,17 +221,27 @@ async fn check_org_routes(sb: &RunningSandbox, p: &Profile, c: &ApiClient, org: 
 
     let all = apps_in(sb, env).await;
     let paged = paged_apps(c, env, 2).await;
-    assert_eq!(outcome(&paged), want, "{who}: list_applications (pages of 2)");
+    assert_eq!(
+        outcome(&paged),
+        want,
+        "{who}: list_applications (pages of 2)"
+    );
     if let Ok(paged) = paged {
         assert_eq!(paged, all, "{who}: pages cover every Application once");
         let whole = c.list_all_applications(env, None).await.unwrap();
-        assert_eq!(whole.iter().map(|a| a.name.clone()).collect::<Vec<_>>(), all);
+        assert_eq!(
+            whole.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+            all
+        );
     }
 
     let one = c.get_application(env, app).await;
     assert_eq!(outcome(&one), want, "{who}: get_application");
     if let Ok(a) = one {
-        assert_eq!((a.environment.as_str(), a.name.as_str(), a.org.as_str()), (env, app, org));
+        assert_eq!(
+            (a.environment.as_str(), a.name.as_str(), a.org.as_str()),
+            (env, app, org)
+        );
     }
     let tabs = [
         ("settings", outcome(&c.application_settings(env, app).await)),
@@ -228,7 +252,10 @@ async fn check_org_routes(sb: &RunningSandbox, p: &Profile, c: &ApiClient, org: 
             outcome(&c.application_observability(env, app).await),
         ),
         ("history", outcome(&c.application_history(env, app).await)),
-        ("manifests", outcome(&c.application_manifests(env, app).await)),
+        (
+            "manifests",
+            outcome(&c.application_manifests(env, app).await),
+        ),
     ];
     for (tab, got) in tabs {
         assert_eq!(got, want, "{who}: {tab}");
@@ -260,13 +287,25 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
     let who = p.persona;
     assert_eq!(c.me().await.unwrap().sub, who);
 
-    let orgs: Vec<String> = c.list_all_orgs().await.unwrap().into_iter().map(|o| o.name).collect();
+    let orgs: Vec<String> = c
+        .list_all_orgs()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
     assert_eq!(orgs, p.orgs, "{who}: list_orgs");
     // One Org per page, following cursors.
     let mut paged = Vec::new();
     let mut cursor = None;
     loop {
-        let page = c.list_orgs(&PageQuery { limit: Some(1), cursor }).await.unwrap();
+        let page = c
+            .list_orgs(&PageQuery {
+                limit: Some(1),
+                cursor,
+            })
+            .await
+            .unwrap();
         assert!(page.items.len() <= 1);
         paged.extend(page.items.into_iter().map(|o| o.name));
         match page.next_cursor {
@@ -288,8 +327,15 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
         .into_iter()
         .map(|b| b.name)
         .collect();
-    assert!(names.contains("bp-wordpress") && names.contains("bp-postgres"), "{who}");
-    assert_eq!(names.contains("bp-bd-payment-rail"), p.orgs.contains(&DC), "{who}");
+    assert!(
+        names.contains("bp-wordpress") && names.contains("bp-postgres"),
+        "{who}"
+    );
+    assert_eq!(
+        names.contains("bp-bd-payment-rail"),
+        p.orgs.contains(&DC),
+        "{who}"
+    );
     assert_eq!(
         names.contains("bp-bd-core-ledger"),
         p.orgs.contains(&"core-banking"),
@@ -297,7 +343,10 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
     );
     let v = c.blueprint_version("bp-wordpress", "1.4.0").await.unwrap();
     assert_eq!(v.version, "1.4.0");
-    assert!(v.config_schema["properties"]["multisite"].is_object(), "{who}");
+    assert!(
+        v.config_schema["properties"]["multisite"].is_object(),
+        "{who}"
+    );
     assert_eq!(v.depends, ["bp-postgres"]);
     let ledger = c.blueprint_version("bp-bd-core-ledger", "5.1.0").await;
     let want = if p.orgs.contains(&"core-banking") {
@@ -305,7 +354,11 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
     } else {
         Outcome::NotFound
     };
-    assert_eq!(outcome(&ledger), want, "{who}: private Blueprint of another Org");
+    assert_eq!(
+        outcome(&ledger),
+        want,
+        "{who}: private Blueprint of another Org"
+    );
 
     // Promotions: every persona here reads digital-channels, where all seeded ones are.
     let all = c.list_promotions(&PromotionQuery::default()).await.unwrap();
@@ -342,7 +395,10 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
         .await
         .unwrap();
     let open: BTreeSet<String> = open.items.into_iter().map(|p| p.id).collect();
-    assert_eq!(open, BTreeSet::from(["pr-000001".into(), "pr-000002".into()]));
+    assert_eq!(
+        open,
+        BTreeSet::from(["pr-000001".into(), "pr-000002".into()])
+    );
     let p1 = c.get_promotion("pr-000001").await.unwrap();
     assert_eq!(p1.state, PromotionState::Open);
     assert_eq!(p1.reviews.len(), 1);
@@ -371,7 +427,11 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
         .await
         .unwrap();
     assert_eq!(
-        pending.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        pending
+            .items
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
         if p.requests.contains(&"ar-000001") {
             vec!["ar-000001"]
         } else {
@@ -384,12 +444,19 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
     let audit = c.list_audit(&AuditQuery::default()).await;
     match p.audit {
         AuditScope::Refused => {
-            assert_eq!(outcome(&audit), forbidden("security-officer"), "{who}: audit");
+            assert_eq!(
+                outcome(&audit),
+                forbidden("security-officer"),
+                "{who}: audit"
+            );
         }
         AuditScope::All => {
             let items = audit.unwrap().items;
             let targets: BTreeSet<&str> = items.iter().map(|r| r.target.as_str()).collect();
-            assert!(targets.contains("core-banking-stg/ledger"), "{who}: {targets:?}");
+            assert!(
+                targets.contains("core-banking-stg/ledger"),
+                "{who}: {targets:?}"
+            );
         }
         AuditScope::DigitalChannels => {
             let items = audit.unwrap().items;
@@ -406,25 +473,45 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
                     ..AuditQuery::default()
                 })
                 .await;
-            assert_eq!(outcome(&other), forbidden("org-admin"), "{who}: audit of another Org");
+            assert_eq!(
+                outcome(&other),
+                forbidden("org-admin"),
+                "{who}: audit of another Org"
+            );
         }
     }
 
     // Things that do not exist.
-    assert_eq!(outcome(&c.get_org("no-such-org").await), Outcome::NotFound, "{who}");
     assert_eq!(
-        outcome(&c.list_applications("no-such-env", &PageQuery::default()).await),
-        Outcome::NotFound,
-        "{who}"
-    );
-    assert_eq!(outcome(&c.environment_policy("no-such-env").await), Outcome::NotFound);
-    assert_eq!(
-        outcome(&c.get_application("digital-channels-dev", "no-such-app").await),
+        outcome(&c.get_org("no-such-org").await),
         Outcome::NotFound,
         "{who}"
     );
     assert_eq!(
-        outcome(&c.application_secrets("digital-channels-dev", "no-such-app").await),
+        outcome(
+            &c.list_applications("no-such-env", &PageQuery::default())
+                .await
+        ),
+        Outcome::NotFound,
+        "{who}"
+    );
+    assert_eq!(
+        outcome(&c.environment_policy("no-such-env").await),
+        Outcome::NotFound
+    );
+    assert_eq!(
+        outcome(
+            &c.get_application("digital-channels-dev", "no-such-app")
+                .await
+        ),
+        Outcome::NotFound,
+        "{who}"
+    );
+    assert_eq!(
+        outcome(
+            &c.application_secrets("digital-channels-dev", "no-such-app")
+                .await
+        ),
         Outcome::NotFound,
         "{who}"
     );
@@ -436,8 +523,14 @@ async fn check_persona(sb: &RunningSandbox, p: &Profile, c: &ApiClient) {
         outcome(&c.blueprint_version("bp-no-such", "1.0.0").await),
         Outcome::NotFound
     );
-    assert_eq!(outcome(&c.get_promotion("pr-999999").await), Outcome::NotFound);
-    assert_eq!(outcome(&c.get_access_request("ar-999999").await), Outcome::NotFound);
+    assert_eq!(
+        outcome(&c.get_promotion("pr-999999").await),
+        Outcome::NotFound
+    );
+    assert_eq!(
+        outcome(&c.get_access_request("ar-999999").await),
+        Outcome::NotFound
+    );
 }
 
 #[tokio::test]
@@ -451,104 +544,5 @@ async fn every_read_route_answers_every_persona_as_its_roles_allow() {
     .await;
     for (p, c) in PROFILES.iter().zip(&clients) {
         check_persona(&sb, p, c).await;
-    }
-}
-
-#[tokio::test]
-async fn support_without_a_ticket_reads_nothing() {
-    let sb = start().await;
-    let c = sign_in(&sb, "support").await;
-    assert!(!c.support_mode());
-    let refused = |r: Outcome| {
-        assert_eq!(
-            r,
-            Outcome::Restricted {
-                code: "support-ticket-required".into(),
-                required: Some("X-Catalyst-Support-Ticket".into()),
-            }
-        )
-    };
-    refused(outcome(&c.me().await));
-    refused(outcome(&c.list_orgs(&PageQuery::default()).await));
-    refused(outcome(&c.get_org(DC).await));
-    refused(outcome(&c.list_environments(DC).await));
-    refused(outcome(&c.environment_policy("digital-channels-prod").await));
-    refused(outcome(
-        &c.list_applications("digital-channels-prod", &PageQuery::default())
-            .await,
-    ));
-    refused(outcome(&c.get_application("digital-channels-prod", "blog").await));
-    refused(outcome(&c.application_secrets("digital-channels-prod", "blog").await));
-    refused(outcome(&c.list_blueprints().await));
-    refused(outcome(&c.blueprint_version("bp-wordpress", "1.4.0").await));
-    refused(outcome(&c.blueprint_usage(DC, "bp-wordpress").await));
-    refused(outcome(&c.list_promotions(&PromotionQuery::default()).await));
-    refused(outcome(&c.get_promotion("pr-000001").await));
-    refused(outcome(
-        &c.list_access_requests(None, &PageQuery::default()).await,
-    ));
-    refused(outcome(&c.get_access_request("ar-000001").await));
-    refused(outcome(&c.list_audit(&AuditQuery::default()).await));
-    // The error explains itself to people.
-    let e = c.me().await.unwrap_err();
-    assert!(e.to_string().contains("support ticket"), "{e}");
-    // Discovery is anonymous.
-    c.meta().await.unwrap();
-}
-
-#[tokio::test]
-async fn support_with_a_ticket_reads_secrets_as_names_and_sizes_only() {
-    let sb = start().await;
-    let c = sign_in_with(&sb, "support", Some(TICKET)).await;
-    assert!(c.support_mode());
-    let secrets = c
-        .application_secrets("digital-channels-prod", "marketing-site")
-        .await
-        .unwrap();
-    assert!(!secrets.secrets.is_empty());
-    for s in &secrets.secrets {
-        assert!(s.name.starts_with("marketing-site-"), "{s:?}");
-        assert!(!s.keys.is_empty());
-        assert!(s.keys.iter().all(|k| k.size_bytes > 0 && !k.key.is_empty()));
-    }
-    // On the wire (which the typed model would silently narrow): only names, keys, sizes
-    // and rotation times, for every Application of every Org.
-    let token = raw_token(&sb, "support").await;
-    let http = reqwest::Client::new();
-    let world_apps: Vec<(String, String)> = {
-        let w = sb.state.world.read().await;
-        w.apps
-            .iter()
-            .flat_map(|(env, apps)| apps.keys().map(move |a| (env.clone(), a.clone())))
-            .collect()
-    };
-    for (env, app) in world_apps {
-        let v: serde_json::Value = http
-            .get(format!(
-                "{}/api/v1/environments/{env}/applications/{app}/secrets",
-                sb.base_url
-            ))
-            .bearer_auth(&token)
-            .header("x-catalyst-support-ticket", TICKET)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["secrets"]);
-        for s in v["secrets"].as_array().unwrap() {
-            for k in s.as_object().unwrap().keys() {
-                assert!(
-                    ["name", "keys", "last_rotated_at"].contains(&k.as_str()),
-                    "{env}/{app}: unexpected member {k} in {s}"
-                );
-            }
-            for key in s["keys"].as_array().unwrap() {
-                let mut members: Vec<&String> = key.as_object().unwrap().keys().collect();
-                members.sort();
-                assert_eq!(members, ["key", "size_bytes"], "{env}/{app}: {key}");
-            }
-        }
     }
 }

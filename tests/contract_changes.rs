@@ -1,9 +1,9 @@
-//! Mutations of Environments and Applications through the typed client against the
-//! sandbox, with every error path: creating an Environment (201, 409, 422, 403, 404),
-//! actions (202 and 409 when the state forbids them), installs (202, 422 with the failing
-//! fields, 404 for unknown Blueprints), uninstalls (202, 409 `has-dependents`). The
-//! simulation is ticked by hand so operations finish deterministically; every attempt
-//! leaves an audit record naming the request.
+//! Mutations of Applications through the typed client against the sandbox, with every
+//! error path: actions (202 and 409 when the state forbids them), installs (202, 422 with
+//! the failing fields, 404 for unknown Blueprints), uninstalls (202, 409
+//! `has-dependents`). The simulation is ticked by hand so operations finish
+//! deterministically (and once by the sandbox's own clock); every attempt leaves an audit
+//! record naming the request.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
@@ -14,10 +14,6 @@ use catalyst_tui::model::*;
 use catalyst_tui::sandbox::simulation::Simulation;
 use contract_support::*;
 use serde_json::json;
-
-fn env_body(env_type: EnvType, topology: Topology) -> CreateEnvironment {
-    CreateEnvironment { env_type, topology }
-}
 
 fn act(action: AppAction, reason: &str) -> ActionRequest {
     ActionRequest {
@@ -35,139 +31,6 @@ fn wordpress(name: &str, values: serde_json::Value) -> InstallRequest {
     }
 }
 
-/// The audit record of a successful change: the newest one of `actor` with `action` on
-/// `target`.
-async fn success_record(
-    admin: &catalyst_tui::api::ApiClient,
-    actor: &str,
-    action: &str,
-    target: &str,
-) -> AuditRecord {
-    let log = audit_log(
-        admin,
-        AuditQuery {
-            actor: Some(actor.into()),
-            action: Some(action.into()),
-            ..AuditQuery::default()
-        },
-    )
-    .await;
-    let r = log
-        .into_iter()
-        .find(|r| r.target == target && r.outcome == AuditOutcome::Success)
-        .unwrap_or_else(|| panic!("no {action} of {actor} on {target}"));
-    assert!(is_client_request_id(&r.request_id), "{r:?}");
-    r
-}
-
-#[tokio::test]
-async fn creating_environments() {
-    let sb = start().await;
-    let [admin, salim, layla, huda] = sign_in_all(&sb, ["admin", "salim", "layla", "huda"]).await;
-
-    let env = salim
-        .create_environment(
-            "digital-channels",
-            &env_body(EnvType::Poc, Topology::SingleRegion),
-        )
-        .await
-        .unwrap();
-    assert_eq!(env.name, "digital-channels-poc");
-    assert_eq!(env.org, "digital-channels");
-    assert_eq!(env.env_type, EnvType::Poc);
-    assert_eq!(env.topology, Topology::SingleRegion);
-    assert_eq!(env.kube_context, "hz-fsn-rtz-poc-digital-channels");
-    assert_eq!(env.counts.applications, 0);
-    let listed = layla.list_environments("digital-channels").await.unwrap();
-    assert!(listed.iter().any(|e| e.name == "digital-channels-poc"));
-    let org = huda.get_org("digital-channels").await.unwrap();
-    assert!(org.environments.contains(&"digital-channels-poc".to_string()));
-    let policy = layla.environment_policy("digital-channels-poc").await.unwrap();
-    assert!(policy.rules.is_empty(), "free changes on poc: {policy:?}");
-    let r = success_record(&admin, "salim", "environment.create", "digital-channels-poc").await;
-    assert_eq!(r.reason.as_deref(), Some("poc single-region"));
-
-    // 409: it exists now; the answer carries the current Environment.
-    let e = assert_conflict(
-        salim
-            .create_environment(
-                "digital-channels",
-                &env_body(EnvType::Poc, Topology::ActiveActive),
-            )
-            .await,
-        "conflict",
-    );
-    let ApiError::Conflict { state, .. } = &e else {
-        unreachable!()
-    };
-    assert_eq!(state.as_ref().unwrap()["name"], "digital-channels-poc");
-    let rec = record_of(&admin, &e).await;
-    assert_eq!(
-        (rec.actor.as_str(), rec.action.as_str(), rec.target.as_str()),
-        ("salim", "environment.create", "digital-channels-poc")
-    );
-    assert_eq!(rec.outcome, AuditOutcome::Error);
-
-    // 422: an Environment type or topology the Sovereign does not offer.
-    let e = assert_invalid(
-        salim
-            .create_environment(
-                "digital-channels",
-                &env_body(EnvType::Unknown, Topology::SingleRegion),
-            )
-            .await,
-        "invalid",
-        "env_type",
-    );
-    assert_eq!(record_of(&admin, &e).await.outcome, AuditOutcome::Error);
-    assert_invalid(
-        salim
-            .create_environment("digital-channels", &env_body(EnvType::Uat, Topology::Unknown))
-            .await,
-        "invalid",
-        "topology",
-    );
-
-    // 403: developers, viewers and sovereign-wide readers may not.
-    for (client, who) in [(&layla, "layla"), (&huda, "huda")] {
-        let e = assert_restricted(
-            client
-                .create_environment(
-                    "digital-channels",
-                    &env_body(EnvType::Uat, Topology::SingleRegion),
-                )
-                .await,
-            "forbidden",
-            Some("org-admin"),
-        );
-        let rec = record_of(&admin, &e).await;
-        assert_eq!(rec.actor, who);
-        assert_eq!(rec.outcome, AuditOutcome::Denied);
-    }
-    assert_restricted(
-        salim
-            .create_environment("core-banking", &env_body(EnvType::Uat, Topology::SingleRegion))
-            .await,
-        "forbidden",
-        Some("org-admin"),
-    );
-
-    // 404: no such Org.
-    assert_not_found(
-        admin
-            .create_environment("no-such-org", &env_body(EnvType::Dev, Topology::SingleRegion))
-            .await,
-    );
-
-    // A sovereign-admin creates anywhere; two-region topologies get two regions.
-    let env = admin
-        .create_environment("core-banking", &env_body(EnvType::Uat, Topology::ActiveActive))
-        .await
-        .unwrap();
-    assert_eq!(env.name, "core-banking-uat");
-    assert_eq!(env.regions, ["fsn", "hel"]);
-}
-
 #[tokio::test]
 async fn actions_follow_the_state_machine() {
     let sb = start().await;
@@ -179,7 +42,11 @@ async fn actions_follow_the_state_machine() {
     let before = layla.get_application(dev, "payment-rail").await.unwrap();
     assert_eq!(before.status, AppStatus::Running);
     let op = layla
-        .application_action(dev, "payment-rail", &act(AppAction::Restart, "pick up the new CA"))
+        .application_action(
+            dev,
+            "payment-rail",
+            &act(AppAction::Restart, "pick up the new CA"),
+        )
         .await
         .unwrap();
     assert!(op.operation_id.starts_with("op-"), "{op:?}");
@@ -187,7 +54,13 @@ async fn actions_follow_the_state_machine() {
     assert_eq!(now.status, AppStatus::Updating);
     assert_eq!(now.operation_id.as_deref(), Some(op.operation_id.as_str()));
     assert!(now.revision > before.revision);
-    let r = success_record(&admin, "layla", "application.restart", "digital-channels-dev/payment-rail").await;
+    let r = success_record(
+        &admin,
+        "layla",
+        "application.restart",
+        "digital-channels-dev/payment-rail",
+    )
+    .await;
     assert_eq!(r.reason.as_deref(), Some("pick up the new CA"));
 
     // 409 while it restarts, with the current state and revision.
@@ -204,17 +77,39 @@ async fn actions_follow_the_state_machine() {
         unreachable!()
     };
     assert_eq!(state.as_ref().unwrap()["status"], "updating");
-    assert_eq!(state.as_ref().unwrap()["operation_id"], op.operation_id.as_str());
+    assert_eq!(
+        state.as_ref().unwrap()["operation_id"],
+        op.operation_id.as_str()
+    );
     assert_eq!(*revision, Some(now.revision));
     let rec = record_of(&admin, &e).await;
     assert_eq!(rec.action, "application.restart");
     assert_eq!(rec.outcome, AuditOutcome::Error);
-    assert!(rec.reason.as_deref().unwrap().starts_with("again — conflict: "), "{rec:?}");
+    assert!(
+        rec.reason
+            .as_deref()
+            .unwrap()
+            .starts_with("again — conflict: "),
+        "{rec:?}"
+    );
 
-    let seen = tick_until(&sb, &mut sim, &layla, dev, "payment-rail", AppStatus::Running, 20).await;
+    let seen = tick_until(
+        &sb,
+        &mut sim,
+        &layla,
+        dev,
+        "payment-rail",
+        AppStatus::Running,
+        20,
+    )
+    .await;
     assert_eq!(seen, [AppStatus::Updating, AppStatus::Running]);
     assert_eq!(
-        layla.get_application(dev, "payment-rail").await.unwrap().operation_id,
+        layla
+            .get_application(dev, "payment-rail")
+            .await
+            .unwrap()
+            .operation_id,
         None
     );
 
@@ -243,8 +138,18 @@ async fn actions_follow_the_state_machine() {
     );
     let rec = record_of(&admin, &e).await;
     assert_eq!(
-        (rec.actor.as_str(), rec.action.as_str(), rec.target.as_str(), rec.outcome),
-        ("layla", "application.pause", "digital-channels-prod/blog", AuditOutcome::Denied)
+        (
+            rec.actor.as_str(),
+            rec.action.as_str(),
+            rec.target.as_str(),
+            rec.outcome
+        ),
+        (
+            "layla",
+            "application.pause",
+            "digital-channels-prod/blog",
+            AuditOutcome::Denied
+        )
     );
     assert_restricted(
         huda.application_action(dev, "payment-rail", &act(AppAction::Restart, "x"))
@@ -290,13 +195,29 @@ async fn actions_follow_the_state_machine() {
     assert_eq!(seen, [AppStatus::Updating, AppStatus::Running]);
 
     // Retry a failed Application.
-    let etl = admin.get_application("analytics-dev", "etl-runner").await.unwrap();
-    assert_eq!(etl.status, AppStatus::Failed);
-    admin
-        .application_action("analytics-dev", "etl-runner", &act(AppAction::Retry, "DB is back"))
+    let etl = admin
+        .get_application("analytics-dev", "etl-runner")
         .await
         .unwrap();
-    let seen = tick_until(&sb, &mut sim, &admin, "analytics-dev", "etl-runner", AppStatus::Running, 20).await;
+    assert_eq!(etl.status, AppStatus::Failed);
+    admin
+        .application_action(
+            "analytics-dev",
+            "etl-runner",
+            &act(AppAction::Retry, "DB is back"),
+        )
+        .await
+        .unwrap();
+    let seen = tick_until(
+        &sb,
+        &mut sim,
+        &admin,
+        "analytics-dev",
+        "etl-runner",
+        AppStatus::Running,
+        20,
+    )
+    .await;
     assert_eq!(seen[0], AppStatus::Updating);
 }
 
@@ -312,7 +233,10 @@ async fn installs_check_their_values_against_the_schema() {
         "multisite": false
     });
 
-    let op = layla.install_application(dev, &wordpress("docs-v2", good.clone())).await.unwrap();
+    let op = layla
+        .install_application(dev, &wordpress("docs-v2", good.clone()))
+        .await
+        .unwrap();
     let app = layla.get_application(dev, "docs-v2").await.unwrap();
     assert_eq!(app.status, AppStatus::Installing);
     assert_eq!(app.operation_id.as_deref(), Some(op.operation_id.as_str()));
@@ -324,18 +248,43 @@ async fn installs_check_their_values_against_the_schema() {
         "{:?}",
         app.dependencies
     );
-    let r = success_record(&admin, "layla", "application.install", "digital-channels-dev/docs-v2").await;
+    let r = success_record(
+        &admin,
+        "layla",
+        "application.install",
+        "digital-channels-dev/docs-v2",
+    )
+    .await;
     assert_eq!(r.reason.as_deref(), Some("bp-wordpress 1.4.0"));
-    let seen = tick_until(&sb, &mut sim, &layla, dev, "docs-v2", AppStatus::Running, 20).await;
+    let seen = tick_until(
+        &sb,
+        &mut sim,
+        &layla,
+        dev,
+        "docs-v2",
+        AppStatus::Running,
+        20,
+    )
+    .await;
     assert_eq!(seen, [AppStatus::Installing, AppStatus::Running]);
     let settings = layla.application_settings(dev, "docs-v2").await.unwrap();
-    assert!(settings.values_yaml.contains("Docs v2"), "{}", settings.values_yaml);
+    assert!(
+        settings.values_yaml.contains("Docs v2"),
+        "{}",
+        settings.values_yaml
+    );
     let pg = layla.get_application(dev, "shared-postgres").await.unwrap();
-    assert!(pg.used_by.contains(&"docs-v2".to_string()), "{:?}", pg.used_by);
+    assert!(
+        pg.used_by.contains(&"docs-v2".to_string()),
+        "{:?}",
+        pg.used_by
+    );
 
     // 409: the name is taken.
     assert_conflict(
-        layla.install_application(dev, &wordpress("docs-v2", good.clone())).await,
+        layla
+            .install_application(dev, &wordpress("docs-v2", good.clone()))
+            .await,
         "conflict",
     );
 
@@ -358,13 +307,20 @@ async fn installs_check_their_values_against_the_schema() {
     for want in ["/site/title", "/site/domain", "/replicas"] {
         assert!(paths.contains(&want), "{want} in {paths:?}");
     }
-    assert!(fields.iter().any(|f| f.path.is_empty() && f.message.contains("extra")), "{fields:?}");
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.path.is_empty() && f.message.contains("extra")),
+        "{fields:?}"
+    );
     let rec = record_of(&admin, &e).await;
     assert_eq!(rec.target, "digital-channels-dev/docs-v3");
     assert_eq!(rec.outcome, AuditOutcome::Error);
     assert_not_found(layla.get_application(dev, "docs-v3").await);
     assert_invalid(
-        layla.install_application(dev, &wordpress("Bad_Name", good.clone())).await,
+        layla
+            .install_application(dev, &wordpress("Bad_Name", good.clone()))
+            .await,
         "invalid",
         "name",
     );
@@ -398,8 +354,15 @@ async fn installs_check_their_values_against_the_schema() {
         .install_application(dev, &wordpress("defaults-site", json!(null)))
         .await
         .unwrap();
-    let settings = admin.application_settings(dev, "defaults-site").await.unwrap();
-    assert!(settings.values_yaml.contains("My site"), "{}", settings.values_yaml);
+    let settings = admin
+        .application_settings(dev, "defaults-site")
+        .await
+        .unwrap();
+    assert!(
+        settings.values_yaml.contains("My site"),
+        "{}",
+        settings.values_yaml
+    );
 }
 
 #[tokio::test]
@@ -410,7 +373,9 @@ async fn uninstalls_refuse_while_something_depends_on_the_application() {
     let dev = "digital-channels-dev";
 
     let e = assert_conflict(
-        salim.uninstall_application(dev, "shared-postgres", "cleanup").await,
+        salim
+            .uninstall_application(dev, "shared-postgres", "cleanup")
+            .await,
         "has-dependents",
     );
     let ApiError::Conflict { dependents, .. } = &e else {
@@ -420,22 +385,37 @@ async fn uninstalls_refuse_while_something_depends_on_the_application() {
     dependents.sort();
     assert_eq!(
         dependents,
-        ["analytics-api", "docs-portal", "marketing-site", "payment-rail"]
+        [
+            "analytics-api",
+            "docs-portal",
+            "marketing-site",
+            "payment-rail"
+        ]
     );
     assert!(e.to_string().contains("payment-rail"), "{e}");
     let rec = record_of(&admin, &e).await;
     assert_eq!(rec.action, "application.uninstall");
     assert_eq!(rec.target, "digital-channels-dev/shared-postgres");
-    assert!(rec.reason.as_deref().unwrap().starts_with("cleanup — has-dependents"), "{rec:?}");
+    assert!(
+        rec.reason
+            .as_deref()
+            .unwrap()
+            .starts_with("cleanup — has-dependents"),
+        "{rec:?}"
+    );
 
     // Only org-admins uninstall; an Application being installed cannot be.
     assert_restricted(
-        layla.uninstall_application(dev, "marketing-site", "replaced").await,
+        layla
+            .uninstall_application(dev, "marketing-site", "replaced")
+            .await,
         "forbidden",
         Some("org-admin"),
     );
     assert_conflict(
-        salim.uninstall_application(dev, "docs-portal", "not now").await,
+        salim
+            .uninstall_application(dev, "docs-portal", "not now")
+            .await,
         "conflict",
     );
     assert_not_found(salim.uninstall_application(dev, "no-such-app", "x").await);
@@ -445,7 +425,13 @@ async fn uninstalls_refuse_while_something_depends_on_the_application() {
         .await
         .unwrap();
     assert!(op.operation_id.starts_with("op-"));
-    let r = success_record(&admin, "salim", "application.uninstall", "digital-channels-dev/marketing-site").await;
+    let r = success_record(
+        &admin,
+        "salim",
+        "application.uninstall",
+        "digital-channels-dev/marketing-site",
+    )
+    .await;
     assert_eq!(r.reason.as_deref(), Some("replaced by the CMS bundle"));
     let going = salim.get_application(dev, "marketing-site").await.unwrap();
     assert_eq!(going.status, AppStatus::Updating);
@@ -461,5 +447,40 @@ async fn uninstalls_refuse_while_something_depends_on_the_application() {
     }
     assert!(gone, "the uninstall finished");
     let pg = salim.get_application(dev, "shared-postgres").await.unwrap();
-    assert!(!pg.used_by.contains(&"marketing-site".to_string()), "{:?}", pg.used_by);
+    assert!(
+        !pg.used_by.contains(&"marketing-site".to_string()),
+        "{:?}",
+        pg.used_by
+    );
+}
+
+#[tokio::test]
+async fn the_running_simulation_finishes_an_install_on_its_own() {
+    // The sandbox's own clock-driven simulation at 20 ticks a second; a bounded liveness
+    // wait, not a timing assertion.
+    let sb = start_with(catalyst_tui::sandbox::SandboxOptions {
+        speed: 20.0,
+        ..catalyst_tui::sandbox::SandboxOptions::default()
+    })
+    .await;
+    let layla = sign_in(&sb, "layla").await;
+    let dev = "digital-channels-dev";
+    layla
+        .install_application(
+            dev,
+            &wordpress(
+                "live-site",
+                json!({"site": {"title": "Live", "domain": "live.dev.bankdhofar.local"}, "replicas": 2}),
+            ),
+        )
+        .await
+        .unwrap();
+    eventually("live-site runs", || async {
+        let a = layla.get_application(dev, "live-site").await.unwrap();
+        a.status == AppStatus::Running && a.pods == Pods { ready: 2, total: 2 }
+    })
+    .await;
+    let history = layla.application_history(dev, "live-site").await.unwrap();
+    assert_eq!(history.deploys[0].outcome, DeployOutcome::Succeeded);
+    assert_eq!(history.deploys[0].actor, "layla");
 }

@@ -27,7 +27,10 @@ async fn discovery_names_the_sandbox_and_its_sign_in_endpoints() {
         meta.auth.device_authorization_endpoint,
         format!("{}/oauth/device/code", sb.base_url)
     );
-    assert_eq!(meta.auth.token_endpoint, format!("{}/oauth/token", sb.base_url));
+    assert_eq!(
+        meta.auth.token_endpoint,
+        format!("{}/oauth/token", sb.base_url)
+    );
     assert_eq!(meta.auth.client_id, "catalyst-tui");
     let ep = client.oauth_endpoints().await.unwrap();
     assert_eq!(ep.token_endpoint.as_str(), meta.auth.token_endpoint);
@@ -60,15 +63,50 @@ async fn device_sign_in_completes_when_the_form_is_posted() {
 }
 
 /// (persona, roles with their Orgs, teams, support agent)
-type Identity = (&'static str, &'static [(RoleName, Option<&'static str>)], &'static [&'static str], bool);
+type Identity = (
+    &'static str,
+    &'static [(RoleName, Option<&'static str>)],
+    &'static [&'static str],
+    bool,
+);
 
 const IDENTITIES: [Identity; 8] = [
-    ("admin", &[(RoleName::SovereignAdmin, None)], &["team-platform"], false),
-    ("layla", &[(RoleName::OrgDeveloper, Some("digital-channels"))], &["team-platform"], false),
-    ("omar", &[(RoleName::OrgDeveloper, Some("digital-channels"))], &["team-payments"], false),
-    ("salim", &[(RoleName::OrgAdmin, Some("digital-channels"))], &["team-platform"], false),
-    ("huda", &[(RoleName::OrgViewer, Some("digital-channels"))], &[], false),
-    ("khalid", &[(RoleName::SecurityOfficer, None)], &["team-security"], false),
+    (
+        "admin",
+        &[(RoleName::SovereignAdmin, None)],
+        &["team-platform"],
+        false,
+    ),
+    (
+        "layla",
+        &[(RoleName::OrgDeveloper, Some("digital-channels"))],
+        &["team-platform"],
+        false,
+    ),
+    (
+        "omar",
+        &[(RoleName::OrgDeveloper, Some("digital-channels"))],
+        &["team-payments"],
+        false,
+    ),
+    (
+        "salim",
+        &[(RoleName::OrgAdmin, Some("digital-channels"))],
+        &["team-platform"],
+        false,
+    ),
+    (
+        "huda",
+        &[(RoleName::OrgViewer, Some("digital-channels"))],
+        &[],
+        false,
+    ),
+    (
+        "khalid",
+        &[(RoleName::SecurityOfficer, None)],
+        &["team-security"],
+        false,
+    ),
     ("fatma", &[(RoleName::BillingAdmin, None)], &[], false),
     ("support", &[(RoleName::SupportAgent, None)], &[], true),
 ];
@@ -191,7 +229,10 @@ async fn a_refresh_the_server_refuses_ends_the_session() {
     // Further calls do not reach the server and keep asking for a new sign-in.
     assert!(matches!(
         client.list_all_orgs().await.unwrap_err(),
-        ApiError::SessionExpired { request_id: None, .. }
+        ApiError::SessionExpired {
+            request_id: None,
+            ..
+        }
     ));
     // Signing in again restores the session.
     let (_, again) = device_sign_in(&client, &sb.base_url, "salim", "approve").await;
@@ -213,7 +254,13 @@ async fn an_unknown_token_is_session_expired() {
     .unwrap();
     let err = client.me().await.unwrap_err();
     assert!(
-        matches!(&err, ApiError::SessionExpired { request_id: Some(_), .. }),
+        matches!(
+            &err,
+            ApiError::SessionExpired {
+                request_id: Some(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(!err.to_string().contains("not-a-token"), "{err}");

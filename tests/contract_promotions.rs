@@ -71,8 +71,14 @@ async fn j4_promote_review_merge_and_roll_out() {
     assert_eq!(p.state, PromotionState::Open);
     assert_eq!(p.org, "digital-channels");
     assert_eq!(p.application, "payment-rail");
-    assert_eq!((p.source_environment.as_str(), p.target_environment.as_str()), (STG, UAT));
-    assert_eq!((p.from_version.as_str(), p.to_version.as_str()), ("2.4.0", "2.4.1"));
+    assert_eq!(
+        (p.source_environment.as_str(), p.target_environment.as_str()),
+        (STG, UAT)
+    );
+    assert_eq!(
+        (p.from_version.as_str(), p.to_version.as_str()),
+        ("2.4.0", "2.4.1")
+    );
     assert_eq!(p.created_by, "layla");
     assert_eq!(p.revision, 1);
     assert!(p.reviews.is_empty());
@@ -81,15 +87,25 @@ async fn j4_promote_review_merge_and_roll_out() {
         p.pr.url,
         "https://gitea.fsn.bankdhofar.local/digital-channels/digital-channels-uat/pulls/42"
     );
-    assert_eq!(p.pr.number, 42, "after the seeded #41 on the uat repository");
-    assert!(p.diff.contains("-version: 2.4.0") && p.diff.contains("+version: 2.4.1"), "{}", p.diff);
+    assert_eq!(
+        p.pr.number, 42,
+        "after the seeded #41 on the uat repository"
+    );
+    assert!(
+        p.diff.contains("-version: 2.4.0") && p.diff.contains("+version: 2.4.1"),
+        "{}",
+        p.diff
+    );
     assert_eq!(p.policy.required_approvals, 1);
     assert_eq!(p.policy.approver_teams, ["team-platform"]);
     let pr = rule(&p, RuleKind::PrRequired);
     assert!(!pr.satisfied);
     assert_eq!(pr.extra["more_needed"], 1);
     assert!(pr.detail.contains("team-platform"), "{}", pr.detail);
-    assert!(rule(&p, RuleKind::Soak).satisfied, "2.4.1 has run on stg for days");
+    assert!(
+        rule(&p, RuleKind::Soak).satisfied,
+        "2.4.1 has run on stg for days"
+    );
     let r = layla.get_promotion(&p.id).await.unwrap();
     assert_eq!(r, p);
 
@@ -97,7 +113,10 @@ async fn j4_promote_review_merge_and_roll_out() {
     let card = huda.get_application(UAT, "payment-rail").await.unwrap();
     assert_eq!(card.status, AppStatus::PendingApproval);
     let pending = card.pending_promotion.expect("names the promotion");
-    assert_eq!((pending.id.as_str(), pending.to_version.as_str()), (p.id.as_str(), "2.4.1"));
+    assert_eq!(
+        (pending.id.as_str(), pending.to_version.as_str()),
+        (p.id.as_str(), "2.4.1")
+    );
     assert_eq!(pending.source_environment, STG);
 
     // One open promotion per Application and target.
@@ -126,8 +145,18 @@ async fn j4_promote_review_merge_and_roll_out() {
     assert!(e.to_string().contains("team-platform"), "{e}");
     let rec = record_of(&admin, &e).await;
     assert_eq!(
-        (rec.actor.as_str(), rec.action.as_str(), rec.target.as_str(), rec.outcome),
-        ("omar", "promotion.review", "digital-channels-uat/payment-rail", AuditOutcome::Denied)
+        (
+            rec.actor.as_str(),
+            rec.action.as_str(),
+            rec.target.as_str(),
+            rec.outcome
+        ),
+        (
+            "omar",
+            "promotion.review",
+            "digital-channels-uat/payment-rail",
+            AuditOutcome::Denied
+        )
     );
     assert_eq!(rec.reason.as_deref(), Some("approve: lgtm"));
     assert_restricted(
@@ -182,17 +211,27 @@ async fn j4_promote_review_merge_and_roll_out() {
         .await
         .unwrap();
     assert_eq!(merged.state, PromotionState::Merged);
-    assert!(merged.policy.rules.iter().all(|r| r.satisfied), "{:?}", merged.policy);
+    assert!(
+        merged.policy.rules.iter().all(|r| r.satisfied),
+        "{:?}",
+        merged.policy
+    );
     assert_eq!(merged.reviews.len(), 1);
     let rv = &merged.reviews[0];
-    assert_eq!((rv.actor.as_str(), rv.decision), ("salim", ReviewDecision::Approve));
+    assert_eq!(
+        (rv.actor.as_str(), rv.decision),
+        ("salim", ReviewDecision::Approve)
+    );
     assert_eq!(rv.teams, ["team-platform"]);
     assert_eq!(rv.comment, "Reconnect fix verified on stg.");
     assert!(merged.revision > 1);
     assert!(!awaiting(&admin).await.contains(&p.id));
     assert_conflict(
         admin
-            .review_promotion(&p.id, &review(ReviewDecision::Approve, "late", merged.revision))
+            .review_promotion(
+                &p.id,
+                &review(ReviewDecision::Approve, "late", merged.revision),
+            )
             .await,
         "promotion-not-open",
     );
@@ -203,16 +242,35 @@ async fn j4_promote_review_merge_and_roll_out() {
     assert_eq!(card.blueprint.version, "2.4.1");
     assert_eq!(card.pending_promotion, None);
     assert!(card.operation_id.is_some());
-    let seen = tick_until(&sb, &mut sim, &layla, UAT, "payment-rail", AppStatus::Running, 20).await;
+    let seen = tick_until(
+        &sb,
+        &mut sim,
+        &layla,
+        UAT,
+        "payment-rail",
+        AppStatus::Running,
+        20,
+    )
+    .await;
     assert_eq!(seen, [AppStatus::Updating, AppStatus::Running]);
     let card = layla.get_application(UAT, "payment-rail").await.unwrap();
     assert_eq!(card.last_deploy.version, "2.4.1");
     assert_eq!(card.last_deploy.actor, "layla");
-    let history = layla.application_history(UAT, "payment-rail").await.unwrap();
+    let history = layla
+        .application_history(UAT, "payment-rail")
+        .await
+        .unwrap();
     assert_eq!(history.deploys[0].version, "2.4.1");
     assert_eq!(history.deploys[0].outcome, DeployOutcome::Succeeded);
-    let values = layla.application_settings(UAT, "payment-rail").await.unwrap();
-    assert!(values.values_yaml.contains("6000"), "stg's values came along: {}", values.values_yaml);
+    let values = layla
+        .application_settings(UAT, "payment-rail")
+        .await
+        .unwrap();
+    assert!(
+        values.values_yaml.contains("6000"),
+        "stg's values came along: {}",
+        values.values_yaml
+    );
 
     // The audit log tells the story.
     let log = audit_log(
@@ -255,9 +313,16 @@ async fn j4_promote_review_merge_and_roll_out() {
 async fn promotions_go_up_within_one_org() {
     let sb = start().await;
     let [layla, huda] = sign_in_all(&sb, ["layla", "huda"]).await;
-    for target in ["digital-channels-dev", STG, "core-banking-prod", "no-such-env"] {
+    for target in [
+        "digital-channels-dev",
+        STG,
+        "core-banking-prod",
+        "no-such-env",
+    ] {
         assert_invalid(
-            layla.create_promotion(STG, "payment-rail", &to(target)).await,
+            layla
+                .create_promotion(STG, "payment-rail", &to(target))
+                .await,
             "invalid",
             "target_environment",
         );
@@ -268,11 +333,19 @@ async fn promotions_go_up_within_one_org() {
         Some("org-developer or org-admin of digital-channels"),
     );
     assert_not_found(layla.create_promotion(STG, "no-such-app", &to(UAT)).await);
-    assert_not_found(layla.create_promotion("core-banking-dev", "ledger", &to("core-banking-stg")).await);
+    assert_not_found(
+        layla
+            .create_promotion("core-banking-dev", "ledger", &to("core-banking-stg"))
+            .await,
+    );
     // A target being changed right now cannot take a promotion.
     assert_conflict(
         layla
-            .create_promotion("digital-channels-uat", "analytics-api", &to("digital-channels-prod"))
+            .create_promotion(
+                "digital-channels-uat",
+                "analytics-api",
+                &to("digital-channels-prod"),
+            )
             .await,
         "operation-in-progress",
     );
@@ -293,27 +366,45 @@ async fn requested_changes_hold_the_merge_and_a_rejection_restores_the_target() 
     let [admin, salim, omar] = sign_in_all(&sb, ["admin", "salim", "omar"]).await;
     let id = "pr-000002";
     let p = salim.get_promotion(id).await.unwrap();
-    assert_eq!((p.state, p.created_by.as_str()), (PromotionState::Open, "omar"));
     assert_eq!(
-        salim.get_application(STG, "notification-bus").await.unwrap().status,
+        (p.state, p.created_by.as_str()),
+        (PromotionState::Open, "omar")
+    );
+    assert_eq!(
+        salim
+            .get_application(STG, "notification-bus")
+            .await
+            .unwrap()
+            .status,
         AppStatus::PendingApproval
     );
 
     let p = salim
         .review_promotion(
             id,
-            &review(ReviewDecision::RequestChanges, "Set the memory limit first.", p.revision),
+            &review(
+                ReviewDecision::RequestChanges,
+                "Set the memory limit first.",
+                p.revision,
+            ),
         )
         .await
         .unwrap();
     assert_eq!(p.state, PromotionState::Open);
     let pr = rule(&p, RuleKind::PrRequired);
     assert!(!pr.satisfied);
-    assert!(pr.detail.contains("Changes requested by salim"), "{}", pr.detail);
+    assert!(
+        pr.detail.contains("Changes requested by salim"),
+        "{}",
+        pr.detail
+    );
 
     // Another approval does not merge while salim's request stands.
     let p = admin
-        .review_promotion(id, &review(ReviewDecision::Approve, "fine by me", p.revision))
+        .review_promotion(
+            id,
+            &review(ReviewDecision::Approve, "fine by me", p.revision),
+        )
         .await
         .unwrap();
     assert_eq!(p.state, PromotionState::Open);
@@ -358,7 +449,10 @@ async fn prod_needs_a_second_approver_and_its_change_window() {
     let p = admin.get_promotion(id).await.unwrap();
     assert_eq!(p.policy.required_approvals, 2);
     let pr = rule(&p, RuleKind::PrRequired);
-    assert_eq!((pr.satisfied, pr.extra["approvals"].as_u64()), (false, Some(1)));
+    assert_eq!(
+        (pr.satisfied, pr.extra["approvals"].as_u64()),
+        (false, Some(1))
+    );
     assert!(pr.detail.contains("1 more approval"), "{}", pr.detail);
     // Khalid reads everything but reviews nothing.
     assert_restricted(
@@ -370,7 +464,10 @@ async fn prod_needs_a_second_approver_and_its_change_window() {
     );
 
     let p = admin
-        .review_promotion(id, &review(ReviewDecision::Approve, "Second approval.", p.revision))
+        .review_promotion(
+            id,
+            &review(ReviewDecision::Approve, "Second approval.", p.revision),
+        )
         .await
         .unwrap();
     let window_open = rule(&p, RuleKind::ChangeWindow).satisfied;

@@ -11,7 +11,9 @@
 
 use std::time::Duration;
 
-use catalyst_tui::api::{ApiClient, ApiError, ClientConfig, DevicePrompt, ProxySettings, TokenSource};
+use catalyst_tui::api::{
+    ApiClient, ApiError, ClientConfig, DevicePrompt, ProxySettings, TokenSource,
+};
 use catalyst_tui::model::*;
 use catalyst_tui::sandbox::simulation::Simulation;
 use catalyst_tui::sandbox::{RunningSandbox, SandboxOptions, spawn};
@@ -68,7 +70,10 @@ pub async fn post_verification(base_url: &str, user_code: &str, persona: &str, d
         .await
         .unwrap()
         .status();
-    assert!(status.is_success(), "the verification page answered {status}");
+    assert!(
+        status.is_success(),
+        "the verification page answered {status}"
+    );
 }
 
 /// Runs the client's device sign-in; a "browser" task answers the prompt with
@@ -113,7 +118,10 @@ pub async fn sign_in(sb: &RunningSandbox, persona: &str) -> ApiClient {
 }
 
 /// Signs several personas in at once (each sign-in waits one poll interval).
-pub async fn sign_in_all<const N: usize>(sb: &RunningSandbox, personas: [&str; N]) -> [ApiClient; N] {
+pub async fn sign_in_all<const N: usize>(
+    sb: &RunningSandbox,
+    personas: [&str; N],
+) -> [ApiClient; N] {
     let clients = futures::future::join_all(personas.iter().map(|p| sign_in(sb, p))).await;
     clients.try_into().unwrap_or_else(|_| unreachable!())
 }
@@ -267,7 +275,10 @@ pub fn assert_invalid<T: std::fmt::Debug>(
 ) -> ApiError {
     match r {
         Err(e @ ApiError::Invalid { .. }) => {
-            let ApiError::Invalid { code: c, fields, .. } = &e else {
+            let ApiError::Invalid {
+                code: c, fields, ..
+            } = &e
+            else {
                 unreachable!()
             };
             assert_eq!(c, code, "{e:?}");
@@ -301,7 +312,11 @@ pub async fn record_of(admin: &ApiClient, e: &ApiError) -> AuditRecord {
     let id = e.request_id().expect("the error names its request");
     let log = audit_log(admin, AuditQuery::default()).await;
     let mut matching: Vec<AuditRecord> = log.into_iter().filter(|r| r.request_id == id).collect();
-    assert_eq!(matching.len(), 1, "one record for request {id}: {matching:?}");
+    assert_eq!(
+        matching.len(),
+        1,
+        "one record for request {id}: {matching:?}"
+    );
     matching.remove(0)
 }
 
@@ -313,4 +328,29 @@ pub fn is_client_request_id(id: &str) -> bool {
             .iter()
             .zip(&parts)
             .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The audit record of a successful change: the newest one of `actor` with `action` on
+/// `target`.
+pub async fn success_record(
+    admin: &ApiClient,
+    actor: &str,
+    action: &str,
+    target: &str,
+) -> AuditRecord {
+    let log = audit_log(
+        admin,
+        AuditQuery {
+            actor: Some(actor.into()),
+            action: Some(action.into()),
+            ..AuditQuery::default()
+        },
+    )
+    .await;
+    let r = log
+        .into_iter()
+        .find(|r| r.target == target && r.outcome == AuditOutcome::Success)
+        .unwrap_or_else(|| panic!("no {action} of {actor} on {target}"));
+    assert!(is_client_request_id(&r.request_id), "{r:?}");
+    r
 }
