@@ -361,12 +361,8 @@ fn finish(
     now: DateTime<Utc>,
 ) {
     if kind == "uninstall" {
-        if world
-            .apps
-            .get_mut(env)
-            .and_then(|m| m.remove(app))
-            .is_some()
-        {
+        // Through `remove_app`, so what it depended on no longer lists it in `used_by`.
+        if world.remove_app(env, app).is_some() {
             bus.publish(
                 org,
                 Some(env),

@@ -192,16 +192,21 @@ impl World {
             (&from_version, &from_values),
             (&to_version, &source.values),
         );
-        let repo = target_env.env.git_repo.clone();
+        // `owner/name` like the seeded pull requests, numbered after every earlier one on
+        // the target's repository (seeded ones included).
+        let repo = format!("{org}/{target_name}");
         let number = self
             .promotions
             .values()
-            .filter(|p| p.pr.repo == repo)
+            .filter(|p| p.target_environment == target_name)
             .map(|p| p.pr.number)
             .max()
             .unwrap_or(0)
             + 1;
-        let url = format!("{}/pulls/{number}", repo.trim_end_matches(".git"));
+        let url = format!(
+            "{}/pulls/{number}",
+            target_env.env.git_repo.trim_end_matches(".git")
+        );
         let id = self.new_id("pr");
         let mut promotion = Promotion {
             id: id.clone(),
