@@ -266,6 +266,10 @@ async fn next_chunk(mut st: Cutter) -> Option<(Result<Bytes, io::Error>, Cutter)
     match st.phase {
         Phase::Ended => return None,
         Phase::Cut => {
+            // Let the server write what was sent before the cut: failing the body in the
+            // same poll would make it drop its buffered bytes, and a reconnecting client
+            // would never get past the first events of a replay.
+            tokio::time::sleep(Duration::from_millis(50)).await;
             st.phase = Phase::Ended;
             let e = io::Error::new(
                 io::ErrorKind::ConnectionAborted,
