@@ -111,9 +111,10 @@ pub async fn banner(running: &RunningSandbox) -> String {
     );
     let _ = writeln!(out, "  console API    {base}/api/v1");
     let _ = writeln!(out, "  provisioning   {base}/sovereign/api/v1");
+    let _ = writeln!(out, "  sign in        {base}/device");
     let _ = writeln!(
         out,
-        "  sign in        {base}/device  (OAuth device flow, client_id {})",
+        "                 (OAuth device flow, client_id {})",
         super::identity::CLIENT_ID
     );
     if let Some(sc) = running.state.opts.scale {
@@ -142,14 +143,8 @@ pub async fn banner(running: &RunningSandbox) -> String {
         } else {
             p.me.teams.join(",")
         };
-        let _ = writeln!(
-            out,
-            "  {:<8} {:<34} {:<15} {}",
-            p.id,
-            roles.join(", "),
-            teams,
-            p.blurb
-        );
+        // Fits 80 columns: the blurb goes on the sign-in page, not here.
+        let _ = writeln!(out, "  {:<8} {:<34} {}", p.id, roles.join(", "), teams);
     }
     let _ = writeln!(out, "\nTry:  curl -s {base}/api/v1/meta");
     let _ = write!(out, "Press Ctrl-C to stop.");
