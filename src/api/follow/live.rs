@@ -42,16 +42,7 @@ pub fn follow_events(
     cancel: CancellationToken,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let factory = match client.events_request(org.as_deref(), environment.as_deref()) {
-            Ok(f) => f,
-            Err(e) => {
-                let reason = e.to_string();
-                let _ = tx
-                    .send(LiveMsg::Status(StreamStatus::Failed { reason }))
-                    .await;
-                return;
-            }
-        };
+        let factory = client.events_request(org.as_deref(), environment.as_deref());
         pump(&client, factory, options, cancel, |msg| {
             let tx = tx.clone();
             async move {
@@ -79,16 +70,7 @@ pub fn follow_operation(
         ..options
     };
     tokio::spawn(async move {
-        let factory = match client.operation_logs_request(&operation_id) {
-            Ok(f) => f,
-            Err(e) => {
-                let reason = e.to_string();
-                let _ = tx
-                    .send(OperationMsg::Status(StreamStatus::Failed { reason }))
-                    .await;
-                return;
-            }
-        };
+        let factory = client.operation_logs_request(&operation_id);
         pump(&client, factory, options, cancel, |msg| {
             let tx = tx.clone();
             async move {
@@ -123,10 +105,11 @@ fn decode_live(ev: SseEvent) -> LiveMsg {
 }
 
 /// Runs a reconnecting stream and hands every message to `deliver` (false: stop),
-/// refreshing the session when a (re)connection is answered 401.
+/// refreshing the session when a (re)connection is answered 401. A request that cannot
+/// be built is delivered as a failed stream.
 async fn pump<F, D, Fut>(
     client: &ApiClient,
-    factory: F,
+    factory: Result<F, crate::api::ApiError>,
     options: StreamOptions,
     cancel: CancellationToken,
     mut deliver: D,
@@ -135,6 +118,14 @@ async fn pump<F, D, Fut>(
     D: FnMut(StreamMsg) -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
+    let factory = match factory {
+        Ok(f) => f,
+        Err(e) => {
+            let reason = e.to_string();
+            deliver(StreamMsg::Status(StreamStatus::Failed { reason })).await;
+            return;
+        }
+    };
     let stream_cancel = cancel.child_token();
     let (stx, mut srx) = mpsc::channel(256);
     spawn_stream(
