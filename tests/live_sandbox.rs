@@ -100,3 +100,74 @@ async fn live_events_resume_by_id_across_cuts() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_log_is_followed_to_done_across_cuts() {
+    use catalyst_tui::api::follow::{OperationMsg, follow_operation};
+    use catalyst_tui::model::{ActionRequest, AppAction};
+
+    let faults = Faults {
+        drop_after_events: Some(3),
+        ..Faults::default()
+    };
+    let sb = support::start(SandboxOptions {
+        speed: 10.0,
+        faults,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let token = support::login(&sb.base_url, "layla").await;
+    let api = client(&sb.base_url, token);
+    let op = api
+        .application_action(
+            "digital-channels-dev",
+            "payment-rail",
+            &ActionRequest {
+                action: AppAction::Restart,
+                reason: "rolling restart".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let options = StreamOptions {
+        jitter: Jitter::None,
+        ..StreamOptions::console()
+    };
+    follow_operation(
+        api,
+        op.operation_id.clone(),
+        options,
+        tx,
+        CancellationToken::new(),
+    );
+    let mut lines = Vec::new();
+    let mut reconnects = 0;
+    let done = tokio::time::timeout(LIVENESS, async {
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                OperationMsg::Line(l) => lines.push(l.message),
+                OperationMsg::Done(d) => return d,
+                OperationMsg::Status(StreamStatus::Reconnecting { .. }) => reconnects += 1,
+                OperationMsg::Status(StreamStatus::Failed { reason }) => panic!("{reason}"),
+                OperationMsg::Status(_) => {}
+            }
+        }
+        panic!("the log ended without done")
+    })
+    .await
+    .expect("the operation finishes");
+    assert_eq!(done.operation_id, op.operation_id);
+    assert_eq!(done.outcome, "succeeded");
+    assert!(reconnects >= 1, "the stream was cut every 3 lines");
+    let server = sb.state.world.read().await.operations[&op.operation_id]
+        .lines
+        .iter()
+        .map(|l| l.message.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(lines, server, "every line once, in order, across cuts");
+    assert!(
+        lines.iter().any(|l| l.contains('\u{1b}')),
+        "lines keep their ANSI colours"
+    );
+}
