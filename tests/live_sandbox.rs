@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod contract_support;
+
+use contract_support as support;
 
 use std::time::Duration;
 
@@ -36,13 +38,13 @@ async fn live_events_resume_by_id_across_cuts() {
         drop_after_events: Some(5),
         ..Faults::default()
     };
-    let sb = support::start(SandboxOptions {
+    let sb = support::start_with(SandboxOptions {
         speed: 20.0,
         faults,
         ..SandboxOptions::default()
     })
     .await;
-    let token = support::login(&sb.base_url, "admin").await;
+    let token = support::raw_token(&sb, "admin").await;
     let api = client(&sb.base_url, token);
     let (tx, mut rx) = mpsc::channel(1024);
     let cancel = CancellationToken::new();
@@ -110,13 +112,13 @@ async fn an_operation_log_is_followed_to_done_across_cuts() {
         drop_after_events: Some(3),
         ..Faults::default()
     };
-    let sb = support::start(SandboxOptions {
+    let sb = support::start_with(SandboxOptions {
         speed: 10.0,
         faults,
         ..SandboxOptions::default()
     })
     .await;
-    let token = support::login(&sb.base_url, "layla").await;
+    let token = support::raw_token(&sb, "layla").await;
     let api = client(&sb.base_url, token);
     let op = api
         .application_action(

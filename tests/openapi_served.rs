@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod contract_support;
+
+use contract_support as support;
 
 use serde_json::Value;
 
@@ -126,9 +128,9 @@ fn fill(path: &str, ids: &Ids) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_openapi_path_is_served() {
-    let sb = support::start_default().await;
+    let sb = support::start().await;
     let base = sb.base_url.clone();
-    let token = support::login(&base, "admin").await;
+    let token = support::raw_token(&sb, "admin").await;
     let http = reqwest::Client::new();
     let ids = discover(&http, &base, &token).await;
 
