@@ -14,3 +14,4 @@ pub mod cli;
 pub mod keymap;
 pub mod model;
 pub mod sandbox;
+pub mod theme;
