@@ -14,4 +14,5 @@ pub mod cli;
 pub mod keymap;
 pub mod model;
 pub mod sandbox;
+pub mod terminal;
 pub mod theme;
