@@ -90,8 +90,8 @@ impl Key {
         Key { code, modifiers }
     }
 
-    /// The normalised key of a terminal event, or `None` for releases and repeats' kin that
-    /// should not trigger actions (only presses and repeats do).
+    /// The normalised key of a terminal event, or `None` for a key release (reported only
+    /// by terminals with enhanced keyboard reporting), which must not trigger an action.
     pub fn from_event(event: &KeyEvent) -> Option<Key> {
         match event.kind {
             KeyEventKind::Press | KeyEventKind::Repeat => {

@@ -193,3 +193,27 @@ fn presets_are_named() {
     }
     assert_eq!(Preset::from_name("emacs"), None);
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_user_entry_is_either_kept_or_reported(
+        context in proptest::sample::select(vec!["global", "list", "logs", "promotion.review", "bogus"]),
+        key in "[a-zA-Z?/:-]{1,3}|(ctrl|alt|shift)-[a-z]|f[0-9]{1,2}",
+        action in proptest::sample::select(
+            Action::ALL.iter().map(|a| a.name()).chain(["none", "nope"]).collect::<Vec<_>>()
+        ),
+    ) {
+        let text = format!("[{context}]\n{key:?} = {action:?}\n");
+        let (map, warnings) = Keymap::with_user(Preset::Default, "user.toml", &text);
+        let chain = context_chain(&context);
+        match key.parse::<Key>() {
+            Ok(k) if warnings.is_empty() => {
+                proptest::prop_assert_eq!(map.resolve(&chain, k), Action::from_name(&action));
+            }
+            _ => {
+                proptest::prop_assert_eq!(warnings.len(), 1);
+                proptest::prop_assert_eq!(map, default_map());
+            }
+        }
+    }
+}

@@ -241,3 +241,21 @@ fn status_tokens_are_tokens() {
     assert!(is_token_or_parent("log.level"));
     assert!(!is_token_or_parent("log.lev"));
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_theme_entry_is_either_kept_or_reported(
+        token in proptest::sample::select(TOKENS.iter().map(|(t, _)| *t).chain(["nope", "status.nope"]).collect::<Vec<_>>()),
+        colour in "#[0-9a-f]{6}|[0-9]{1,3}|red|light-blue|dark-grey|[a-z]{3,6}",
+    ) {
+        let text = format!("{token:?} = {colour:?}\n");
+        let (t, warnings) = theme(&text);
+        if warnings.is_empty() {
+            proptest::prop_assert!(t.defines(token));
+            proptest::prop_assert!(t.style(token).fg.is_some());
+        } else {
+            proptest::prop_assert_eq!(warnings.len(), 1);
+            proptest::prop_assert!(!t.defines(token));
+        }
+    }
+}
