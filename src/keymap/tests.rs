@@ -205,10 +205,10 @@ proptest::proptest! {
     ) {
         let text = format!("[{context}]\n{key:?} = {action:?}\n");
         let (map, warnings) = Keymap::with_user(Preset::Default, "user.toml", &text);
-        let chain = context_chain(&context);
+        let chain = context_chain(context);
         match key.parse::<Key>() {
             Ok(k) if warnings.is_empty() => {
-                proptest::prop_assert_eq!(map.resolve(&chain, k), Action::from_name(&action));
+                proptest::prop_assert_eq!(map.resolve(&chain, k), Action::from_name(action));
             }
             _ => {
                 proptest::prop_assert_eq!(warnings.len(), 1);
