@@ -227,6 +227,10 @@ mod tests {
             Key::new(KeyCode::Char('-'), KeyModifiers::CONTROL)
         );
         assert_eq!(key("?").code(), KeyCode::Char('?'));
+        // Terminals report Shift-Tab either as Back-Tab or as Tab with Shift.
+        let alt_shift_tab = Key::new(KeyCode::Tab, KeyModifiers::SHIFT | KeyModifiers::ALT);
+        assert_eq!(alt_shift_tab, key("alt-shift-tab"));
+        assert_eq!(alt_shift_tab.to_string(), "alt-shift-tab");
     }
 
     #[test]
