@@ -8,7 +8,11 @@
 //! - [`sandbox`] is the embedded reference Sovereign served over loopback HTTP.
 //! - [`cli`] parses the subcommands.
 
+pub mod action;
 pub mod api;
 pub mod cli;
+pub mod keymap;
 pub mod model;
 pub mod sandbox;
+pub mod terminal;
+pub mod theme;
