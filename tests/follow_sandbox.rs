@@ -1,7 +1,7 @@
-//! Following the sandbox's streams through the typed client, with faults injected:
-//! a provisioning run followed to `done` yields exactly the events the server holds (none
-//! lost, none twice) through cut streams, repeated frames and silent connections; the
-//! live event stream resumes by id across cuts with no gap and no repeat.
+//! Following a provisioning run of the sandbox through the typed client, with faults
+//! injected: followed to `done`, it yields exactly the events the server holds, in its
+//! order (none lost, none twice, identical lines included) through cut streams, repeated
+//! frames after every replay and silent connections.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -9,10 +9,10 @@ mod support;
 
 use std::time::Duration;
 
-use catalyst_tui::api::follow::{DeploymentMsg, LiveMsg, follow_deployment, follow_events};
+use catalyst_tui::api::follow::{DeploymentMsg, follow_deployment};
 use catalyst_tui::api::sse::{IdlePolicy, Jitter, StreamOptions, StreamStatus};
 use catalyst_tui::api::{ApiClient, ClientConfig, ProvisioningClient, TokenSource};
-use catalyst_tui::model::{DeploymentStatus, LiveEvent, ProvisionEvent};
+use catalyst_tui::model::{DeploymentStatus, ProvisionEvent};
 use catalyst_tui::sandbox::{Faults, SandboxOptions};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -156,6 +156,25 @@ async fn cut_streams_and_repeated_frames_lose_and_repeat_nothing() {
     assert!(
         reconnects >= 2,
         "the stream was cut and resumed ({reconnects} reconnects)"
+    );
+    assert_exactly_the_servers_events(&events, &prov, &id).await;
+}
+
+/// Cut by time rather than by count, connections get past their replay: the events left
+/// in the service's shared queue come again after each replay (the first connection's
+/// too: the queue filled before anyone read it), then live events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_frames_after_each_replay_are_not_shown_again() {
+    let faults = Faults {
+        drop_after_secs: Some(2),
+        duplicate_on_reconnect: true,
+        ..Faults::default()
+    };
+    let (events, status, reconnects, prov, id) = follow_running(faults, fast_provisioning()).await;
+    assert_eq!(status, DeploymentStatus::Ready);
+    assert!(
+        reconnects >= 1,
+        "the stream was cut ({reconnects} reconnects)"
     );
     assert_exactly_the_servers_events(&events, &prov, &id).await;
 }

@@ -1,10 +1,11 @@
 //! Following one provisioning run. The real stream has no ids and replays its whole
-//! history on every connection, may repeat or drop live events and is cut by a proxy
-//! after 300 s of silence. So every connection's events go through [`ReplayDedup`];
-//! after every reconnect the full list (`GET /deployments/{id}/events`) is merged in to
-//! restore anything dropped; and the run is finished either by `event: done` or by a
-//! re-sync that reports `done` (a stream cut again and again before it reaches `done`
-//! still ends).
+//! history on every connection, then the events left in the service's shared live queue
+//! (already shown), may drop live events and is cut by a proxy after 300 s of silence.
+//! So each connection starts with the full list (`GET /deployments/{id}/events`), which
+//! shows anything missed and lets [`ReplayDedup`] match the replay by position; when an
+//! event could be either a repeat or the next one, the list decides; and the run is
+//! finished either by `event: done` (after a last re-sync) or by a re-sync that reports
+//! `done` (a stream cut again and again before it reaches `done` still ends).
 
 use std::collections::VecDeque;
 
@@ -17,6 +18,10 @@ use crate::api::provisioning::ProvisioningClient;
 use crate::api::sse::replay::Offer;
 use crate::api::sse::{ReplayDedup, StreamMsg, StreamOptions, StreamStatus, spawn_stream};
 use crate::model::{DeploymentEvents, DeploymentState, ProvisionEvent};
+
+/// At most this many already received messages are taken along with one list (a bound
+/// only: a stream that keeps coming cannot hold the list back).
+const RECEIVED_AT_ONCE: usize = 1_024;
 
 /// What following a run reports, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +51,11 @@ pub fn follow_deployment(
         let stream_cancel = cancel.child_token();
         let result = run(&prov, &id, options, &tx, &stream_cancel).await;
         stream_cancel.cancel();
-        if let Err(last) = result {
+        // A cancelled follow says nothing more (a list request it interrupted ends it
+        // with an `Err` too).
+        if let Err(last) = result
+            && !cancel.is_cancelled()
+        {
             let _ = tx.send(last).await;
         }
     })
@@ -164,7 +173,7 @@ struct Follow<'a> {
 }
 
 impl Follow<'_> {
-    /// `GET …/events`; `Err` (quietly) when the follow is cancelled meanwhile.
+    /// `GET …/events`; `Err` when the follow is cancelled meanwhile.
     async fn list(&self) -> Result<Result<DeploymentEvents, ApiError>, DeploymentMsg> {
         tokio::select! {
             () = self.cancel.cancelled() => Err(DeploymentMsg::Status(StreamStatus::Ended)),
@@ -195,7 +204,9 @@ impl Follow<'_> {
         // has it too: no other list is needed for those events (a leftover burst costs
         // one request, not one per event).
         let mut received = Vec::new();
-        while let Ok(msg) = self.srx.try_recv() {
+        while received.len() < RECEIVED_AT_ONCE
+            && let Ok(msg) = self.srx.try_recv()
+        {
             received.push(msg);
         }
         let listed = match self.list().await? {

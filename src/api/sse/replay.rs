@@ -18,12 +18,19 @@
 //!   event at the pointer is skipped and the pointer moves on. An event that differs but
 //!   is held elsewhere is a leftover from the queue (or the connection skipped ahead) and
 //!   is skipped.
+//! - Each connection starts with a list (fetched once it is live, so `held` then has its
+//!   whole replay and its leftovers).
 //! - At the end of `held` an event is shown at once only when the connection is
-//!   *settled*: it has delivered an event new to `held` at exactly the right place, so
-//!   the leftovers are over and the pointer is exact. Before that the event may be a
-//!   leftover or the next event; [`Offer::Check`] asks the caller for the list, and
-//!   [`ReplayDedup::checked`] shows what the list has beyond `held` and places the
-//!   connection in it.
+//!   *settled*. Before that it may be a leftover or the next event: [`Offer::Check`]
+//!   asks the caller for the list, and [`ReplayDedup::checked`] shows what the list has
+//!   beyond `held` and places the connection in it. An event new to `held` is live (not
+//!   a leftover); placed at the end of its list, or after the end of the list that
+//!   placed the connection's first live event, it settles the connection. (Live events
+//!   that the service dropped because its queue was full before this connection first
+//!   read it are all in that first list; while the connection walks it, a delivered
+//!   event that looks the same as a dropped one would fool the pointer.)
+//! - Out of step with `held` (an event unlike the one at the pointer), a connection is
+//!   no longer settled: nothing is shown on trust until a list places it again.
 //! - Events the caller had already received when it asked for the list are in that list:
 //!   [`ReplayDedup::offer_listed`] decides them without another list.
 //!
@@ -56,8 +63,9 @@ pub enum Offer<T> {
 /// De-duplicates a stream that replays its history on every connection.
 ///
 /// Call [`on_connect`](Self::on_connect) when a connection goes live, then
-/// [`resync`](Self::resync) with the list; pass each event of the connection through
-/// [`offer`](Self::offer) in arrival order and act on the [`Offer`].
+/// [`resync`](Self::resync) with the list fetched then (also on the first connection:
+/// the shared queue repeats events after that replay too); pass each event of the
+/// connection through [`offer`](Self::offer) in arrival order and act on the [`Offer`].
 #[derive(Debug, Clone)]
 pub struct ReplayDedup<T> {
     hasher: RandomState,
@@ -78,6 +86,10 @@ pub struct ReplayDedup<T> {
     /// A list was merged since the connection went live, so `held` has its replay and
     /// its leftovers: an event new to `held` is a live one.
     replay_held: bool,
+    /// Index in `held` from which the connection cannot lose events: the end of the
+    /// list that placed its first live event (which it read from the shared queue, so
+    /// whatever the service dropped before that first read is in that list).
+    quiet_from: Option<usize>,
     /// The list could not be had on this connection: decide from the stream alone.
     blind: bool,
 }
@@ -117,6 +129,7 @@ where
             list_start: 0,
             settled: false,
             replay_held: false,
+            quiet_from: None,
             blind: false,
         }
     }
@@ -131,6 +144,7 @@ where
         self.pos = None;
         self.settled = false;
         self.replay_held = false;
+        self.quiet_from = None;
         self.blind = false;
     }
 
@@ -151,24 +165,41 @@ where
     pub fn checked(&mut self, item: T, list: Vec<T>) -> Vec<T> {
         let hash = self.hash(&item);
         let known = self.contains(hash);
-        // New although `held` had the replay: a live event, so the leftovers are over
-        // and the connection's place is certain. A held one may as well be a leftover
-        // that looks the same as the next event: stay careful.
+        // New although `held` had the replay: a live event, so the leftovers are over.
+        // A held one may as well be a leftover that looks the same as the next event.
         let live = self.replay_held && !known;
-        let mut out = self.resync(list);
+        let unplaced = self.pos.is_none();
+        if unplaced {
+            self.pos = Some(self.held.len());
+        }
+        let out = self.resync(list);
         let len = self.held.len();
         let pos = self.pos.unwrap_or(len).min(len);
-        if pos < len && self.held[pos] == item {
-            self.pos = Some(pos + 1);
-            self.settled |= live;
-        } else if let Some(at) = self.find(&item, pos).filter(|_| !known) {
-            self.pos = Some(at + 1);
-            self.settled |= live;
+        let placed = if pos < len && self.held[pos] == item {
+            Some(pos + 1)
         } else {
+            self.find(&item, pos).filter(|_| !known).map(|at| at + 1)
+        };
+        match placed {
+            Some(next) => {
+                self.pos = Some(next);
+                // A live event at its place settles the connection, unless the list
+                // has events after it that the connection may still lose (those the
+                // service dropped while its queue was full, before this connection
+                // first read it): when the next one it delivers looks the same as a lost
+                // one, positions cannot tell. Those are all in this list, so a live event
+                // placed after its end settles it.
+                let quiet = self.quiet_from.is_some_and(|q| next > q);
+                self.settled |= live && (next == len || quiet);
+            }
             // Held before and not next: a leftover. Or in neither: the list, fetched
-            // after it arrived, no longer has it, so it is older than all of the list (a
-            // leftover the server has evicted since).
-            self.pos = Some(pos);
+            // after it arrived, no longer has it, so it is older than all of the list
+            // (evicted since the connection's replay began, which goes on with events
+            // we hold).
+            None => self.pos = (!unplaced).then_some(pos),
+        }
+        if live && self.quiet_from.is_none() {
+            self.quiet_from = Some(len);
         }
         self.trim();
         out
@@ -233,7 +264,14 @@ where
         let len = self.held.len();
         let pos = match self.pos {
             Some(p) => p.min(len),
-            None => self.replay_start(&item, known),
+            None => match self.replay_start(&item, known) {
+                Some(at) => at,
+                // Held nowhere: new, or older than all we hold (the replay began before
+                // the list did); the connection's place is still open.
+                None if self.blind => len,
+                None if listed => return Offer::Seen,
+                None => return Offer::Check(item),
+            },
         };
         self.pos = Some(pos);
         if pos < len {
@@ -241,9 +279,14 @@ where
                 self.pos = Some(pos + 1);
                 return Offer::Seen;
             }
+            // Out of step with what is held: the connection's place is a guess until
+            // the list confirms one, so nothing is shown without it meanwhile (a new
+            // event that looks like a held one ahead is at worst shown late by the
+            // list, never out of order).
+            self.settled = false;
             if known {
                 // A leftover, or the connection skipped held events: a later equal one
-                // puts the pointer past them (being ahead only costs a check later).
+                // puts the pointer past them.
                 if let Some(at) = self.find(&item, pos + 1) {
                     self.pos = Some(at + 1);
                 }
@@ -252,7 +295,6 @@ where
             // New while held events are still ahead: the connection skipped them, and
             // maybe others not shown yet, so only the list can place it.
         }
-        let skipped = pos < len;
         self.pos = Some(len);
         if self.blind && known {
             return Offer::Seen;
@@ -262,7 +304,7 @@ where
             // shown: this is a repeat (or an event the list no longer had).
             return Offer::Seen;
         }
-        if self.blind || (self.settled && !skipped) {
+        if self.blind || self.settled {
             self.push(item.clone());
             self.pos = Some(self.held.len());
             self.trim();
@@ -273,18 +315,17 @@ where
 
     /// Where the first event of a connection sits in `held`: where the last list began,
     /// or the nearest equal event (the server's history began slightly earlier when the
-    /// connection was made); the end of `held` when it holds no such event.
-    fn replay_start(&self, item: &T, known: bool) -> usize {
+    /// connection was made).
+    fn replay_start(&self, item: &T, known: bool) -> Option<usize> {
         let len = self.held.len();
         if !known || len == 0 {
-            return len;
+            return None;
         }
         let start = self.list_start.min(len - 1);
         (start.saturating_sub(self.slack)..=start)
             .rev()
             .chain(start + 1..len)
             .find(|&i| self.held[i] == *item)
-            .unwrap_or(len)
     }
 
     fn find(&self, item: &T, from: usize) -> Option<usize> {
@@ -319,6 +360,7 @@ where
                 }
             }
             self.pos = self.pos.map(|p| p.saturating_sub(1));
+            self.quiet_from = self.quiet_from.map(|q| q.saturating_sub(1));
             self.list_start = self.list_start.saturating_sub(1);
         }
     }
