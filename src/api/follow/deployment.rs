@@ -1,18 +1,27 @@
 //! Following one provisioning run. The real stream has no ids and replays its whole
-//! history on every connection, may repeat or drop live events and is cut by a proxy
-//! after 300 s of silence. So every connection's events go through [`ReplayDedup`];
-//! after every reconnect the full list (`GET /deployments/{id}/events`) is merged in to
-//! restore anything dropped; and the run is finished either by `event: done` or by a
-//! re-sync that reports `done` (a stream cut again and again before it reaches `done`
-//! still ends).
+//! history on every connection, then the events left in the service's shared live queue
+//! (already shown), may drop live events and is cut by a proxy after 300 s of silence.
+//! So each connection starts with the full list (`GET /deployments/{id}/events`), which
+//! shows anything missed and lets [`ReplayDedup`] match the replay by position; when an
+//! event could be either a repeat or the next one, the list decides; and the run is
+//! finished either by `event: done` (after a last re-sync) or by a re-sync that reports
+//! `done` (a stream cut again and again before it reaches `done` still ends).
+
+use std::collections::VecDeque;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::api::ApiError;
 use crate::api::provisioning::ProvisioningClient;
+use crate::api::sse::replay::Offer;
 use crate::api::sse::{ReplayDedup, StreamMsg, StreamOptions, StreamStatus, spawn_stream};
-use crate::model::{DeploymentState, ProvisionEvent};
+use crate::model::{DeploymentEvents, DeploymentState, ProvisionEvent};
+
+/// At most this many already received messages are taken along with one list (a bound
+/// only: a stream that keeps coming cannot hold the list back).
+const RECEIVED_AT_ONCE: usize = 1_024;
 
 /// What following a run reports, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +51,11 @@ pub fn follow_deployment(
         let stream_cancel = cancel.child_token();
         let result = run(&prov, &id, options, &tx, &stream_cancel).await;
         stream_cancel.cancel();
-        if let Err(last) = result {
+        // A cancelled follow says nothing more (a list request it interrupted ends it
+        // with an `Err` too).
+        if let Err(last) = result
+            && !cancel.is_cancelled()
+        {
             let _ = tx.send(last).await;
         }
     })
@@ -60,29 +73,42 @@ async fn run(
     let factory = prov
         .deployment_logs_request(id)
         .map_err(|e| DeploymentMsg::Failed(e.to_string()))?;
-    let (stx, mut srx) = mpsc::channel(256);
+    let (stx, srx) = mpsc::channel(256);
     spawn_stream(prov.stream_http(), factory, options, stx, cancel.clone());
-    let mut dedup: ReplayDedup<ProvisionEvent, ProvisionEvent> = ReplayDedup::by_value();
-    let mut connections = 0u32;
+    let mut f = Follow {
+        prov,
+        id,
+        tx,
+        cancel,
+        srx,
+        dedup: ReplayDedup::new(),
+        backlog: VecDeque::new(),
+    };
     loop {
-        let msg = tokio::select! {
-            () = cancel.cancelled() => return Ok(()),
-            msg = srx.recv() => msg,
-        };
-        let Some(msg) = msg else {
-            return Err(DeploymentMsg::Failed(
-                "the stream ended without a final state".into(),
-            ));
+        let (msg, listed) = match f.backlog.pop_front() {
+            Some(next) => next,
+            None => {
+                let msg = tokio::select! {
+                    () = cancel.cancelled() => return Ok(()),
+                    msg = f.srx.recv() => msg,
+                };
+                let Some(msg) = msg else {
+                    return Err(DeploymentMsg::Failed(
+                        "the stream ended without a final state".into(),
+                    ));
+                };
+                (msg, false)
+            }
         };
         match msg {
             StreamMsg::Status(status) => {
                 let live = status == StreamStatus::Live;
                 let failed = matches!(status, StreamStatus::Failed { .. });
-                send(tx, DeploymentMsg::Status(status)).await?;
+                f.send(DeploymentMsg::Status(status)).await?;
                 if failed {
                     // A final re-sync may still find the run finished (e.g. the stream
                     // was refused but the state is readable).
-                    return match resync(prov, id, &mut dedup, tx).await? {
+                    return match f.resync().await? {
                         Some(state) => Err(DeploymentMsg::Done(Box::new(state))),
                         None => Err(DeploymentMsg::Failed(
                             "the provisioning stream could not be followed".into(),
@@ -90,18 +116,18 @@ async fn run(
                     };
                 }
                 if live {
-                    connections += 1;
-                    dedup.on_reconnect();
-                    if connections > 1
-                        && let Some(state) = resync(prov, id, &mut dedup, tx).await?
-                    {
+                    // The list fetched now has this connection's whole replay, so the
+                    // replay is matched by position; a run that finished while the
+                    // stream kept being cut ends here.
+                    f.dedup.on_connect();
+                    if let Some(state) = f.resync().await? {
                         return Err(DeploymentMsg::Done(Box::new(state)));
                     }
                 }
             }
             StreamMsg::Event(ev) if ev.event == "done" => {
                 // Fill anything dropped live before announcing the end.
-                let _ = resync(prov, id, &mut dedup, tx).await?;
+                let _ = f.resync().await?;
                 return match serde_json::from_str::<DeploymentState>(&ev.data) {
                     Ok(state) => Err(DeploymentMsg::Done(Box::new(state))),
                     Err(e) => match prov.deployment(id).await {
@@ -114,8 +140,15 @@ async fn run(
             }
             StreamMsg::Event(ev) => match serde_json::from_str::<ProvisionEvent>(&ev.data) {
                 Ok(event) => {
-                    if let Some(event) = dedup.offer(event) {
-                        send(tx, DeploymentMsg::Event(event)).await?;
+                    let offer = if listed {
+                        f.dedup.offer_listed(event)
+                    } else {
+                        f.dedup.offer(event)
+                    };
+                    match offer {
+                        Offer::New(event) => f.send(DeploymentMsg::Event(event)).await?,
+                        Offer::Seen => {}
+                        Offer::Check(event) => f.check(event).await?,
                     }
                 }
                 // A malformed frame is skipped, not fatal; the re-sync restores it if the
@@ -126,30 +159,82 @@ async fn run(
     }
 }
 
-/// Merges the authoritative list; returns the final State when the run is done.
-async fn resync(
-    prov: &ProvisioningClient,
-    id: &str,
-    dedup: &mut ReplayDedup<ProvisionEvent, ProvisionEvent>,
-    tx: &mpsc::Sender<DeploymentMsg>,
-) -> Result<Option<DeploymentState>, DeploymentMsg> {
-    match prov.deployment_events(id).await {
-        Ok(all) => {
-            for event in dedup.resync(all.events) {
-                send(tx, DeploymentMsg::Event(event)).await?;
-            }
-            Ok(all.done.then_some(all.state))
-        }
-        Err(e) => {
-            send(tx, DeploymentMsg::ResyncFailed(e.to_string())).await?;
-            Ok(None)
-        }
-    }
+/// One follow's state between messages.
+struct Follow<'a> {
+    prov: &'a ProvisioningClient,
+    id: &'a str,
+    tx: &'a mpsc::Sender<DeploymentMsg>,
+    cancel: &'a CancellationToken,
+    srx: mpsc::Receiver<StreamMsg>,
+    dedup: ReplayDedup<ProvisionEvent>,
+    /// Messages taken from the stream before a list was requested, to handle next; true
+    /// when that list was merged (it has their events).
+    backlog: VecDeque<(StreamMsg, bool)>,
 }
 
-/// Sends, or ends the follow quietly when nobody listens any more.
-async fn send(tx: &mpsc::Sender<DeploymentMsg>, msg: DeploymentMsg) -> Result<(), DeploymentMsg> {
-    tx.send(msg)
-        .await
-        .map_err(|_| DeploymentMsg::Status(StreamStatus::Ended))
+impl Follow<'_> {
+    /// `GET …/events`; `Err` when the follow is cancelled meanwhile.
+    async fn list(&self) -> Result<Result<DeploymentEvents, ApiError>, DeploymentMsg> {
+        tokio::select! {
+            () = self.cancel.cancelled() => Err(DeploymentMsg::Status(StreamStatus::Ended)),
+            all = self.prov.deployment_events(self.id) => Ok(all),
+        }
+    }
+
+    /// Merges the authoritative list; returns the final State when the run is done.
+    async fn resync(&mut self) -> Result<Option<DeploymentState>, DeploymentMsg> {
+        match self.list().await? {
+            Ok(all) => {
+                for event in self.dedup.resync(all.events) {
+                    self.send(DeploymentMsg::Event(event)).await?;
+                }
+                Ok(all.done.then_some(all.state))
+            }
+            Err(e) => {
+                self.send(DeploymentMsg::ResyncFailed(e.to_string()))
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Answers [`Offer::Check`] with the list.
+    async fn check(&mut self, event: ProvisionEvent) -> Result<(), DeploymentMsg> {
+        // What has arrived already was sent before the list is asked for, so the list
+        // has it too: no other list is needed for those events (a leftover burst costs
+        // one request, not one per event).
+        let mut received = Vec::new();
+        while received.len() < RECEIVED_AT_ONCE
+            && let Ok(msg) = self.srx.try_recv()
+        {
+            received.push(msg);
+        }
+        let listed = match self.list().await? {
+            Ok(all) => {
+                for event in self.dedup.checked(event, all.events) {
+                    self.send(DeploymentMsg::Event(event)).await?;
+                }
+                true
+            }
+            Err(e) => {
+                self.send(DeploymentMsg::ResyncFailed(e.to_string()))
+                    .await?;
+                if let Some(event) = self.dedup.unchecked(event) {
+                    self.send(DeploymentMsg::Event(event)).await?;
+                }
+                false
+            }
+        };
+        self.backlog
+            .extend(received.into_iter().map(|msg| (msg, listed)));
+        Ok(())
+    }
+
+    /// Sends, or ends the follow quietly when nobody listens any more.
+    async fn send(&self, msg: DeploymentMsg) -> Result<(), DeploymentMsg> {
+        self.tx
+            .send(msg)
+            .await
+            .map_err(|_| DeploymentMsg::Status(StreamStatus::Ended))
+    }
 }

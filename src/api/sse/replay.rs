@@ -1,34 +1,41 @@
 //! Replay de-duplication for the provisioning stream (CONTRACT A), which has no ids.
 //!
-//! Owns: deciding, for each event a connection delivers, whether the operator has
-//! already been shown it; merging an authoritative full list (`GET …/events`).
+//! Owns: deciding, for each event a connection delivers, whether it is the next event of
+//! the run or one already shown; merging the authoritative full list (`GET …/events`).
 //! Must not: do I/O, read clocks, or know the event type beyond equality and hashing.
 //!
-//! The real stream replays the whole history (the last 10,000 events, oldest evicted
-//! first) on every connection, then tails live events; live delivery can drop events
-//! and can repeat frames around a reconnect. The web UI counts the events it holds and
-//! skips that many from the replay, which breaks once the head has been evicted or an
-//! event was dropped. Here the replay is aligned by content instead:
+//! What one connection of the real stream delivers, in order: the whole history (the
+//! last 10,000 events, oldest evicted first); then the events left in the service's
+//! shared live queue (up to 256, all already in that history, contiguous, in order:
+//! they were queued while nobody read them); then live events. Identical events are
+//! common and legitimate (OpenTofu prints `}` many times a second), so an event's
+//! content never proves it was shown before. Positions do:
 //!
-//! - `held` is our reconstruction of the server's history, in the server's order: the
-//!   events delivered so far (at most the server's history length; older ones can never
-//!   be replayed again).
-//! - On each connection a pointer walks `held`. A replayed event found at or after the
-//!   pointer was already shown: it is skipped and the pointer moves past it. The first
-//!   such match also tells which held events the server has evicted (those before it).
-//! - An event not found ahead is new (a live event, or one that was dropped before) and
-//!   is delivered and recorded at the pointer, so `held` keeps the server's order.
-//! - A frame equal to one of the last frames of the same connection is a repeated frame
-//!   and is skipped. Two genuinely identical events close together (same second, phase,
-//!   level and message) cannot be told from a repeated frame; the later one then waits
-//!   for [`ReplayDedup::resync`], which restores it from the full list.
+//! - `held` is what was shown, in the server's order: always a prefix of the server's
+//!   event list (as far as its history goes). Events are only ever shown in that order:
+//!   from a list, or from the stream when they are certainly the next one.
+//! - Each connection walks `held` with a pointer: a replayed event equal to the held
+//!   event at the pointer is skipped and the pointer moves on. An event that differs but
+//!   is held elsewhere is a leftover from the queue (or the connection skipped ahead) and
+//!   is skipped.
+//! - Each connection starts with a list (fetched once it is live, so `held` then has its
+//!   whole replay and its leftovers).
+//! - At the end of `held` an event is shown at once only when the connection is
+//!   *settled*. Before that it may be a leftover or the next event: [`Offer::Check`]
+//!   asks the caller for the list, and [`ReplayDedup::checked`] shows what the list has
+//!   beyond `held` and places the connection in it. An event new to `held` is live (not
+//!   a leftover); placed at the end of its list, or after the end of the list that
+//!   placed the connection's first live event, it settles the connection. (Live events
+//!   that the service dropped because its queue was full before this connection first
+//!   read it are all in that first list; while the connection walks it, a delivered
+//!   event that looks the same as a dropped one would fool the pointer.)
+//! - Out of step with `held` (an event unlike the one at the pointer), a connection is
+//!   no longer settled: nothing is shown on trust until a list places it again.
+//! - Events the caller had already received when it asked for the list are in that list:
+//!   [`ReplayDedup::offer_listed`] decides them without another list.
 //!
-//! Events must be compared by their whole content (e.g. the decoded event, or its raw
-//! JSON): a key that merges distinct events would skip real ones.
-//!
-//! Use with the reconnecting stream: on `StreamStatus::Live` call `on_reconnect`, pass
-//! every decoded event through `offer` and show what it returns; after a reconnect (or
-//! when asked) fetch `GET /deployments/{id}/events` and show what `resync` returns.
+//! A live event the service drops while a connection is settled cannot be noticed; the
+//! next [`ReplayDedup::resync`] shows it, after the newer ones.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hash, RandomState};
@@ -36,295 +43,359 @@ use std::hash::{BuildHasher, Hash, RandomState};
 /// The history length of the real provisioning service.
 pub const PROVISIONING_HISTORY: usize = 10_000;
 
-/// How many recent frames of one connection a repeated frame is looked for among.
-const REPEAT_WINDOW: usize = 32;
+/// Events held beyond the server's history: a connection's replay starts where the
+/// server's history started when it connected, slightly before that of a list fetched
+/// just after.
+const SLACK: usize = 1_024;
 
-#[derive(Debug, Clone)]
-struct Entry<K> {
-    key: K,
-    hash: u64,
-    /// Put ahead of the connection's pointer by a resync: if the connection passes
-    /// them by with a newer event, they were dropped on this connection.
-    from_resync: bool,
+/// What to do with one event of the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer<T> {
+    /// The next event of the run: show it.
+    New(T),
+    /// Shown before: skip it.
+    Seen,
+    /// Only the list can tell: fetch `GET …/events` and pass it with this event to
+    /// [`ReplayDedup::checked`] (or to [`ReplayDedup::unchecked`] when it cannot be had).
+    Check(T),
 }
 
 /// De-duplicates a stream that replays its history on every connection.
 ///
-/// Call [`on_reconnect`](Self::on_reconnect) when a new connection goes live (before its
-/// first event), [`offer`](Self::offer) for each event in arrival order, and
-/// [`resync`](Self::resync) with the authoritative full list after a reconnect or on
-/// demand.
+/// Call [`on_connect`](Self::on_connect) when a connection goes live, then
+/// [`resync`](Self::resync) with the list fetched then (also on the first connection:
+/// the shared queue repeats events after that replay too); pass each event of the
+/// connection through [`offer`](Self::offer) in arrival order and act on the [`Offer`].
 #[derive(Debug, Clone)]
-pub struct ReplayDedup<T, K> {
-    key: fn(&T) -> K,
+pub struct ReplayDedup<T> {
     hasher: RandomState,
     history: usize,
-    held: VecDeque<Entry<K>>,
-    /// Held events before this index were seen (or passed) on this connection.
-    next: usize,
-    /// Whether this connection has met a held event yet.
-    anchored: bool,
-    /// Hash multiset of `held[next..]`, so that a miss costs O(1).
-    ahead: HashMap<u64, u32>,
-    /// Events delivered on this connection before it met a held event; their place in
-    /// `held` is known once it does.
-    pre: Vec<Entry<K>>,
-    /// The last frames of this connection.
-    recent: VecDeque<K>,
+    slack: usize,
+    /// Shown events, in the server's order (the newest `history + slack`).
+    held: VecDeque<T>,
+    /// How many held events have each hash, so that a miss costs O(1).
+    counts: HashMap<u64, u32>,
+    /// Index in `held` of the event the connection should deliver next; `None` before
+    /// its first event.
+    pos: Option<usize>,
+    /// Index in `held` of the oldest event of the last list (where a replay starts).
+    list_start: usize,
+    /// The connection is past its leftovers and `pos` is exact: events at the end of
+    /// `held` are the next ones.
+    settled: bool,
+    /// A list was merged since the connection went live, so `held` has its replay and
+    /// its leftovers: an event new to `held` is a live one.
+    replay_held: bool,
+    /// Index in `held` from which the connection cannot lose events: the end of the
+    /// list that placed its first live event (which it read from the shared queue, so
+    /// whatever the service dropped before that first read is in that list).
+    quiet_from: Option<usize>,
+    /// The list could not be had on this connection: decide from the stream alone.
+    blind: bool,
 }
 
-impl<T> ReplayDedup<T, T>
+impl<T> Default for ReplayDedup<T>
 where
     T: Clone + Eq + Hash,
 {
-    /// Compares events by value.
-    pub fn by_value() -> Self {
-        Self::new(T::clone)
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-impl<T, K> ReplayDedup<T, K>
+impl<T> ReplayDedup<T>
 where
-    K: Clone + Eq + Hash,
+    T: Clone + Eq + Hash,
 {
-    /// A de-duplicator for the real service's history length (10,000); `key` gives
-    /// what identifies an event (its whole content).
-    pub fn new(key: fn(&T) -> K) -> Self {
-        Self::with_history(key, PROVISIONING_HISTORY)
+    /// A de-duplicator for the real service's history length (10,000); events are
+    /// compared by their whole content.
+    pub fn new() -> Self {
+        Self::with_history(PROVISIONING_HISTORY)
     }
 
     /// A de-duplicator for a server that keeps `history` events.
-    pub fn with_history(key: fn(&T) -> K, history: usize) -> Self {
+    pub fn with_history(history: usize) -> Self {
+        Self::with_limits(history, SLACK)
+    }
+
+    fn with_limits(history: usize, slack: usize) -> Self {
         Self {
-            key,
             hasher: RandomState::new(),
             history: history.max(1),
+            slack,
             held: VecDeque::new(),
-            next: 0,
-            anchored: true,
-            ahead: HashMap::new(),
-            pre: Vec::new(),
-            recent: VecDeque::new(),
+            counts: HashMap::new(),
+            pos: None,
+            list_start: 0,
+            settled: false,
+            replay_held: false,
+            quiet_from: None,
+            blind: false,
         }
     }
 
-    /// How many delivered events are remembered (at most the history length).
+    /// How many shown events are remembered (at most the history length plus a margin).
     pub fn held_len(&self) -> usize {
-        self.held.len() + self.pre.len()
+        self.held.len()
     }
 
-    /// A new connection starts: its replay will be aligned with what is held.
-    pub fn on_reconnect(&mut self) {
-        self.settle_pre();
-        self.recent.clear();
-        self.next = 0;
-        self.anchored = self.held.is_empty();
-        self.ahead.clear();
-        for entry in &mut self.held {
-            entry.from_resync = false;
-            *self.ahead.entry(entry.hash).or_default() += 1;
-        }
+    /// A new connection went live: its replay starts over.
+    pub fn on_connect(&mut self) {
+        self.pos = None;
+        self.settled = false;
+        self.replay_held = false;
+        self.quiet_from = None;
+        self.blind = false;
     }
 
-    /// One event of the current connection, in arrival order. Returns it when it
-    /// should be shown, `None` when it was shown before.
-    pub fn offer(&mut self, item: T) -> Option<T> {
-        let key = (self.key)(&item);
-        let hash = self.hasher.hash_one(&key);
-        if let Some(pos) = self.find_ahead(&key, hash) {
-            self.consume(pos);
-            self.remember(key);
-            return None;
-        }
-        if self.recent.contains(&key) {
-            return None;
-        }
-        self.remember(key.clone());
-        self.insert_new(Entry {
-            key,
-            hash,
-            from_resync: false,
-        });
-        self.trim();
-        Some(item)
+    /// One event of the current connection, in arrival order.
+    pub fn offer(&mut self, item: T) -> Offer<T> {
+        self.decide(item, false)
     }
 
-    /// Merges the authoritative full list (oldest first): returns, in its order, the
-    /// events not delivered yet, and remembers them as delivered.
-    pub fn resync(&mut self, full: Vec<T>) -> Vec<T> {
-        self.settle_pre();
-        let mut out = Vec::new();
-        let mut ahead: HashMap<u64, u32> = HashMap::new();
-        for entry in &self.held {
-            *ahead.entry(entry.hash).or_default() += 1;
+    /// One event received before the last list (passed to [`checked`](Self::checked) or
+    /// [`resync`](Self::resync)) was requested: the list had it, so it never needs
+    /// another.
+    pub fn offer_listed(&mut self, item: T) -> Offer<T> {
+        self.decide(item, true)
+    }
+
+    /// Answers [`Offer::Check`]: `list` is the full list, fetched after `item` arrived.
+    /// Returns, in order, the events to show (those of the list not shown yet).
+    pub fn checked(&mut self, item: T, list: Vec<T>) -> Vec<T> {
+        let hash = self.hash(&item);
+        let known = self.contains(hash);
+        // New although `held` had the replay: a live event, so the leftovers are over.
+        // A held one may as well be a leftover that looks the same as the next event.
+        let live = self.replay_held && !known;
+        let unplaced = self.pos.is_none();
+        if unplaced {
+            self.pos = Some(self.held.len());
         }
-        let mut cursor = 0;
-        let mut anchored = false;
-        let mut before_anchor: Vec<(T, Entry<K>)> = Vec::new();
-        for item in full {
-            let key = (self.key)(&item);
-            let hash = self.hasher.hash_one(&key);
-            let found = if ahead.get(&hash).copied().unwrap_or(0) > 0 {
-                (cursor..self.held.len())
-                    .find(|&i| self.held[i].hash == hash && self.held[i].key == key)
-            } else {
-                None
-            };
-            let entry = Entry {
-                key,
-                hash,
-                from_resync: false,
-            };
-            match found {
-                Some(mut pos) => {
-                    if !anchored {
-                        anchored = true;
-                        // Held events older than the list's first known one have left
-                        // the server's history for good.
-                        for i in 0..pos {
-                            decrement(&mut ahead, self.held[i].hash);
-                        }
-                        self.remove_range(0, pos);
-                        pos = 0;
-                        for (item, entry) in before_anchor.drain(..) {
-                            self.insert_from_resync(pos, entry);
-                            pos += 1;
-                            out.push(item);
-                        }
-                        cursor = pos;
-                    }
-                    for i in cursor..=pos {
-                        decrement(&mut ahead, self.held[i].hash);
-                    }
-                    cursor = pos + 1;
-                }
-                None if anchored => {
-                    self.insert_from_resync(cursor, entry);
-                    cursor += 1;
-                    out.push(item);
-                }
-                None => before_anchor.push((item, entry)),
+        let out = self.resync(list);
+        let len = self.held.len();
+        let pos = self.pos.unwrap_or(len).min(len);
+        let placed = if pos < len && self.held[pos] == item {
+            Some(pos + 1)
+        } else {
+            self.find(&item, pos).filter(|_| !known).map(|at| at + 1)
+        };
+        match placed {
+            Some(next) => {
+                self.pos = Some(next);
+                // A live event at its place settles the connection, unless the list
+                // has events after it that the connection may still lose (those the
+                // service dropped while its queue was full, before this connection
+                // first read it): when the next one it delivers looks the same as a lost
+                // one, positions cannot tell. Those are all in this list, so a live event
+                // placed after its end settles it.
+                let quiet = self.quiet_from.is_some_and(|q| next > q);
+                self.settled |= live && (next == len || quiet);
             }
+            // Held before and not next: a leftover. Or in neither: the list, fetched
+            // after it arrived, no longer has it, so it is older than all of the list
+            // (evicted since the connection's replay began, which goes on with events
+            // we hold).
+            None => self.pos = (!unplaced).then_some(pos),
         }
-        for (item, entry) in before_anchor {
-            self.insert_from_resync(self.held.len(), entry);
-            out.push(item);
+        if live && self.quiet_from.is_none() {
+            self.quiet_from = Some(len);
         }
         self.trim();
         out
     }
 
-    fn find_ahead(&self, key: &K, hash: u64) -> Option<usize> {
-        if self.ahead.get(&hash).copied().unwrap_or(0) == 0 {
+    /// Answers [`Offer::Check`] when the list cannot be had: decides from the stream
+    /// alone for the rest of this connection (an event equal to a held one is taken for
+    /// a repeat; the next re-sync shows it if it was not).
+    pub fn unchecked(&mut self, item: T) -> Option<T> {
+        self.blind = true;
+        let hash = self.hash(&item);
+        let len = self.held.len();
+        self.pos = Some(len);
+        if self.contains(hash) {
             return None;
         }
-        (self.next..self.held.len())
-            .find(|&i| self.held[i].hash == hash && self.held[i].key == *key)
-    }
-
-    /// The connection met the held event at `pos`.
-    fn consume(&mut self, mut pos: usize) {
-        if !self.anchored {
-            self.anchored = true;
-            // The replay starts here: held events before it were evicted by the server.
-            self.remove_range(self.next, pos);
-            pos = self.next;
-            for entry in std::mem::take(&mut self.pre) {
-                self.held.insert(pos, entry);
-                pos += 1;
-                self.next += 1;
-            }
-        }
-        for i in self.next..=pos {
-            decrement(&mut self.ahead, self.held[i].hash);
-        }
-        self.next = pos + 1;
-    }
-
-    /// Records a new event of the connection at its place in the server's order.
-    fn insert_new(&mut self, entry: Entry<K>) {
-        if !self.anchored {
-            self.pre.push(entry);
-            if self.pre.len() >= self.history {
-                // The server's whole history was new to us: nothing held is in it.
-                self.remove_range(0, self.held.len());
-                self.held.extend(self.pre.drain(..));
-                self.next = self.held.len();
-                self.anchored = true;
-            }
-            return;
-        }
-        // Events a resync put ahead that this connection has not delivered are older
-        // than this one (the stream is in order): they were dropped here, step over.
-        while self.next < self.held.len() && self.held[self.next].from_resync {
-            decrement(&mut self.ahead, self.held[self.next].hash);
-            self.next += 1;
-        }
-        self.held.insert(self.next, entry);
-        self.next += 1;
-    }
-
-    /// A resync inserts at `pos`; keeps the connection's pointer on the same event.
-    fn insert_from_resync(&mut self, pos: usize, mut entry: Entry<K>) {
-        if pos < self.next {
-            self.next += 1;
-        } else {
-            entry.from_resync = true;
-            *self.ahead.entry(entry.hash).or_default() += 1;
-        }
-        self.held.insert(pos, entry);
-    }
-
-    /// Events delivered before the connection met a held one go after everything held:
-    /// the likely reason is that the server no longer has what we hold.
-    fn settle_pre(&mut self) {
-        if self.pre.is_empty() {
-            return;
-        }
-        self.held.extend(self.pre.drain(..));
-        self.next = self.held.len();
-        self.anchored = true;
-        self.ahead.clear();
+        self.push(item.clone());
+        self.pos = Some(len + 1);
         self.trim();
+        Some(item)
     }
 
-    fn remove_range(&mut self, start: usize, end: usize) {
-        if start >= end {
-            return;
+    /// Merges the authoritative full list (oldest first): returns, in its order, the
+    /// events not shown yet, and remembers them as shown.
+    pub fn resync(&mut self, list: Vec<T>) -> Vec<T> {
+        let old_len = self.held.len();
+        let full = list.len() >= self.history;
+        let overlap = overlap(&self.held, &list);
+        let out: Vec<T> = if overlap == old_len || full {
+            // What we hold ends where the list's beginning does (the server may have
+            // evicted our oldest events; with no overlap at all, more than its history
+            // happened since we last heard).
+            self.list_start = old_len - overlap;
+            list.into_iter().skip(overlap).collect()
+        } else {
+            // What we hold is not in the list's order (an event was dropped live while
+            // newer ones were shown): show what is missing, in the list's order.
+            let mut have: HashMap<&T, usize> = HashMap::new();
+            for e in &self.held {
+                *have.entry(e).or_default() += 1;
+            }
+            let mut out = Vec::new();
+            for e in list {
+                match have.get_mut(&e) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => out.push(e),
+                }
+            }
+            out
+        };
+        for e in &out {
+            self.push(e.clone());
         }
-        for i in start.max(self.next)..end {
-            decrement(&mut self.ahead, self.held[i].hash);
-        }
-        let behind = self.next.min(end).saturating_sub(start);
-        self.held.drain(start..end);
-        self.next -= behind;
+        self.replay_held = true;
+        self.trim();
+        out
     }
 
-    /// Keeps the newest `history` events: the server's history is a suffix of its
-    /// events and what we hold is in the same order, so older ones cannot come back.
+    fn decide(&mut self, item: T, listed: bool) -> Offer<T> {
+        let hash = self.hash(&item);
+        let known = self.contains(hash);
+        let len = self.held.len();
+        let pos = match self.pos {
+            Some(p) => p.min(len),
+            None => match self.replay_start(&item, known) {
+                Some(at) => at,
+                // Held nowhere: new, or older than all we hold (the replay began before
+                // the list did); the connection's place is still open.
+                None if self.blind => len,
+                None if listed => return Offer::Seen,
+                None => return Offer::Check(item),
+            },
+        };
+        self.pos = Some(pos);
+        if pos < len {
+            if self.held[pos] == item {
+                self.pos = Some(pos + 1);
+                return Offer::Seen;
+            }
+            // Out of step with what is held: the connection's place is a guess until
+            // the list confirms one, so nothing is shown without it meanwhile (a new
+            // event that looks like a held one ahead is at worst shown late by the
+            // list, never out of order).
+            self.settled = false;
+            if known {
+                // A leftover, or the connection skipped held events: a later equal one
+                // puts the pointer past them.
+                if let Some(at) = self.find(&item, pos + 1) {
+                    self.pos = Some(at + 1);
+                }
+                return Offer::Seen;
+            }
+            // New while held events are still ahead: the connection skipped them, and
+            // maybe others not shown yet, so only the list can place it.
+        }
+        self.pos = Some(len);
+        if self.blind && known {
+            return Offer::Seen;
+        }
+        if listed && !self.blind {
+            // The list had everything this connection delivered so far and all of it is
+            // shown: this is a repeat (or an event the list no longer had).
+            return Offer::Seen;
+        }
+        if self.blind || self.settled {
+            self.push(item.clone());
+            self.pos = Some(self.held.len());
+            self.trim();
+            return Offer::New(item);
+        }
+        Offer::Check(item)
+    }
+
+    /// Where the first event of a connection sits in `held`: where the last list began,
+    /// or the nearest equal event (the server's history began slightly earlier when the
+    /// connection was made).
+    fn replay_start(&self, item: &T, known: bool) -> Option<usize> {
+        let len = self.held.len();
+        if !known || len == 0 {
+            return None;
+        }
+        let start = self.list_start.min(len - 1);
+        (start.saturating_sub(self.slack)..=start)
+            .rev()
+            .chain(start + 1..len)
+            .find(|&i| self.held[i] == *item)
+    }
+
+    fn find(&self, item: &T, from: usize) -> Option<usize> {
+        (from..self.held.len()).find(|&i| self.held[i] == *item)
+    }
+
+    fn hash(&self, item: &T) -> u64 {
+        self.hasher.hash_one(item)
+    }
+
+    fn contains(&self, hash: u64) -> bool {
+        self.counts.contains_key(&hash)
+    }
+
+    fn push(&mut self, item: T) {
+        *self.counts.entry(self.hash(&item)).or_default() += 1;
+        self.held.push_back(item);
+    }
+
+    /// Keeps the newest `history + slack` events: the server's history is a suffix of
+    /// its events and what we hold is in the same order, so older ones cannot come back.
     fn trim(&mut self) {
-        let total = self.held.len() + self.pre.len();
-        if total > self.history {
-            let excess = (total - self.history).min(self.held.len());
-            self.remove_range(0, excess);
+        while self.held.len() > self.history + self.slack {
+            let Some(old) = self.held.pop_front() else {
+                break;
+            };
+            let hash = self.hash(&old);
+            if let Some(n) = self.counts.get_mut(&hash) {
+                *n -= 1;
+                if *n == 0 {
+                    self.counts.remove(&hash);
+                }
+            }
+            self.pos = self.pos.map(|p| p.saturating_sub(1));
+            self.quiet_from = self.quiet_from.map(|q| q.saturating_sub(1));
+            self.list_start = self.list_start.saturating_sub(1);
         }
-    }
-
-    fn remember(&mut self, key: K) {
-        if self.recent.len() == REPEAT_WINDOW {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(key);
     }
 }
 
-fn decrement(counts: &mut HashMap<u64, u32>, hash: u64) {
-    if let Some(count) = counts.get_mut(&hash) {
-        *count -= 1;
-        if *count == 0 {
-            counts.remove(&hash);
+/// The length of the longest suffix of `held` that is a prefix of `list`
+/// (Knuth–Morris–Pratt: linear, needs only equality).
+fn overlap<T: Eq>(held: &VecDeque<T>, list: &[T]) -> usize {
+    let n = list.len().min(held.len());
+    if n == 0 {
+        return 0;
+    }
+    let pattern = &list[..n];
+    let mut fail = vec![0usize; n];
+    let mut k = 0;
+    for i in 1..n {
+        while k > 0 && pattern[i] != pattern[k] {
+            k = fail[k - 1];
+        }
+        if pattern[i] == pattern[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    // Only the last `n` held events can take part in the overlap.
+    let mut k = 0;
+    for e in held.iter().skip(held.len() - n) {
+        while k > 0 && (k == n || *e != pattern[k]) {
+            k = fail[k - 1];
+        }
+        if *e == pattern[k] {
+            k += 1;
         }
     }
+    k
 }
 
 #[cfg(test)]
