@@ -5,7 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod contract_support;
+
+use contract_support as support;
 
 use std::time::Duration;
 
@@ -55,7 +57,7 @@ async fn follow_running(
     ProvisioningClient,
     String,
 ) {
-    let sb = support::start(SandboxOptions {
+    let sb = support::start_with(SandboxOptions {
         speed: 40.0,
         faults,
         ..SandboxOptions::default()
@@ -199,7 +201,7 @@ async fn a_silent_stream_is_detected_and_resumed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_deployment_fails_with_the_services_words() {
-    let sb = support::start_default().await;
+    let sb = support::start().await;
     let prov = client(&sb.base_url, None).provisioning().unwrap();
     let (tx, mut rx) = mpsc::channel(64);
     follow_deployment(
