@@ -65,6 +65,24 @@ impl World {
         audited(self, bus, caller, what, result)
     }
 
+    /// The request `id` as the caller may act on it, after refusing support identities
+    /// and expiring what is due.
+    fn addressable_request(
+        &mut self,
+        bus: &EventBus,
+        caller: &Caller,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AccessRequest, ApiError> {
+        caller.require_mutation()?;
+        self.expire_access(bus, now);
+        self.access_requests
+            .get(id)
+            .filter(|r| self.may_address(caller, r))
+            .cloned()
+            .ok_or_else(|| not_found(id))
+    }
+
     fn decide_checked(
         &mut self,
         bus: &EventBus,
@@ -73,13 +91,7 @@ impl World {
         d: &AccessDecision,
         now: DateTime<Utc>,
     ) -> Result<AccessRequest, ApiError> {
-        caller.require_mutation()?;
-        self.expire_access(bus, now);
-        let r = self
-            .access_requests
-            .get(id)
-            .filter(|r| self.may_address(caller, r))
-            .ok_or_else(|| not_found(id))?;
+        let r = self.addressable_request(bus, caller, id, now)?;
         if r.state != AccessState::Pending {
             let mut e = ApiError::conflict(
                 "access-request-not-pending",
@@ -166,13 +178,7 @@ impl World {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<AccessRequest, ApiError> {
-        caller.require_mutation()?;
-        self.expire_access(bus, now);
-        let r = self
-            .access_requests
-            .get(id)
-            .filter(|r| self.may_address(caller, r))
-            .ok_or_else(|| not_found(id))?;
+        let r = self.addressable_request(bus, caller, id, now)?;
         if r.requester != caller.persona && !self.may_decide(caller, &r.environment) {
             return Err(caller.forbidden(
                 "the requester or an approver of this Environment",
