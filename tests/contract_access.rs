@@ -344,3 +344,27 @@ async fn requests_are_checked_before_anything_is_granted() {
     let ids: Vec<&str> = mine.items.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["ar-000001", "ar-000003"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_expires_on_the_sandbox_clock() {
+    let sb = start().await;
+    let layla = sign_in(&sb, "layla").await;
+    let r = layla
+        .create_access_request(
+            "digital-channels-dev",
+            &ask("Check payment-rail logs", 30, AccessLevel::View),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.state, AccessState::Granted);
+    layla.access_credentials(&r.id).await.unwrap();
+
+    advance_clock(&sb, 31 * 60).await;
+    let later = layla.get_access_request(&r.id).await.unwrap();
+    assert_eq!(
+        later.state,
+        AccessState::Expired,
+        "expiry follows the sandbox's clock"
+    );
+    assert_gone(layla.access_credentials(&r.id).await);
+}

@@ -263,7 +263,7 @@ pub fn audit(world: &mut World, bus: &EventBus, caller: &Caller, entry: AuditEnt
     let id = world.new_id("au");
     let record = AuditRecord {
         id,
-        at: chrono::Utc::now(),
+        at: world.now(),
         actor: caller.persona.clone(),
         roles: caller.me.roles.iter().map(|b| b.role).collect(),
         support_ticket: caller.support_ticket.clone(),

@@ -8,7 +8,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
-use chrono::Utc;
 use serde::de::DeserializeOwned;
 
 use super::CallerExtractor;
@@ -68,7 +67,8 @@ pub(super) async fn create_promotion<C: CallerExtractor>(
     let caller: Caller = caller.into();
     let req: CreatePromotion = parse_mutation(&body, &caller)?;
     let mut world = sb.world.write().await;
-    let p = world.create_promotion(&sb.bus, &caller, &env, &app, &req, Utc::now())?;
+    let now = world.now();
+    let p = world.create_promotion(&sb.bus, &caller, &env, &app, &req, now)?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -80,9 +80,10 @@ pub(super) async fn list_promotions<C: CallerExtractor>(
     let caller: Caller = caller.into();
     let q: PromotionQuery = parse_query(&uri, &caller)?;
     let world = sb.world.read().await;
+    let now = world.now();
     Ok(Json(
         world
-            .list_promotions(&caller, &q, Utc::now())
+            .list_promotions(&caller, &q, now)
             .map_err(|e| e.with_request_id(&caller.request_id))?,
     ))
 }
@@ -94,9 +95,10 @@ pub(super) async fn get_promotion<C: CallerExtractor>(
 ) -> Answer<Json<Promotion>> {
     let caller: Caller = caller.into();
     let world = sb.world.read().await;
+    let now = world.now();
     Ok(Json(
         world
-            .promotion_view(&caller, &id, Utc::now())
+            .promotion_view(&caller, &id, now)
             .map_err(|e| e.with_request_id(&caller.request_id))?,
     ))
 }
@@ -110,7 +112,8 @@ pub(super) async fn review_promotion<C: CallerExtractor>(
     let caller: Caller = caller.into();
     let req: CreateReview = parse_mutation(&body, &caller)?;
     let mut world = sb.world.write().await;
-    let p = world.review_promotion(&sb.bus, &caller, &id, &req, Utc::now())?;
+    let now = world.now();
+    let p = world.review_promotion(&sb.bus, &caller, &id, &req, now)?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -123,7 +126,8 @@ pub(super) async fn create_access_request<C: CallerExtractor>(
     let caller: Caller = caller.into();
     let req: CreateAccessRequest = parse_mutation(&body, &caller)?;
     let mut world = sb.world.write().await;
-    let r = world.request_access(&sb.bus, &caller, &env, &req, Utc::now())?;
+    let now = world.now();
+    let r = world.request_access(&sb.bus, &caller, &env, &req, now)?;
     Ok((StatusCode::CREATED, Json(r)))
 }
 
@@ -135,7 +139,8 @@ pub(super) async fn list_access_requests<C: CallerExtractor>(
     let caller: Caller = caller.into();
     let q: AccessQuery = parse_query(&uri, &caller)?;
     let mut world = sb.world.write().await;
-    world.expire_access(&sb.bus, Utc::now());
+    let now = world.now();
+    world.expire_access(&sb.bus, now);
     Ok(Json(
         world
             .list_access_requests(&caller, &q)
@@ -150,7 +155,8 @@ pub(super) async fn get_access_request<C: CallerExtractor>(
 ) -> Answer<Json<AccessRequest>> {
     let caller: Caller = caller.into();
     let mut world = sb.world.write().await;
-    world.expire_access(&sb.bus, Utc::now());
+    let now = world.now();
+    world.expire_access(&sb.bus, now);
     Ok(Json(
         world
             .access_request_view(&caller, &id)
@@ -167,13 +173,8 @@ pub(super) async fn decide_access_request<C: CallerExtractor>(
     let caller: Caller = caller.into();
     let d: AccessDecision = parse_mutation(&body, &caller)?;
     let mut world = sb.world.write().await;
-    Ok(Json(world.decide_access(
-        &sb.bus,
-        &caller,
-        &id,
-        &d,
-        Utc::now(),
-    )?))
+    let now = world.now();
+    Ok(Json(world.decide_access(&sb.bus, &caller, &id, &d, now)?))
 }
 
 pub(super) async fn revoke_access_request<C: CallerExtractor>(
@@ -183,12 +184,8 @@ pub(super) async fn revoke_access_request<C: CallerExtractor>(
 ) -> Answer<Json<AccessRequest>> {
     let caller: Caller = caller.into();
     let mut world = sb.world.write().await;
-    Ok(Json(world.revoke_access(
-        &sb.bus,
-        &caller,
-        &id,
-        Utc::now(),
-    )?))
+    let now = world.now();
+    Ok(Json(world.revoke_access(&sb.bus, &caller, &id, now)?))
 }
 
 pub(super) async fn access_credentials<C: CallerExtractor>(
@@ -204,11 +201,12 @@ pub(super) async fn access_credentials<C: CallerExtractor>(
         .map(str::to_string)
         .unwrap_or_else(|| sb.opts.listen.to_string());
     let mut world = sb.world.write().await;
+    let now = world.now();
     Ok(Json(world.access_credentials(
         &sb.bus,
         &caller,
         &id,
         &format!("http://{host}"),
-        Utc::now(),
+        now,
     )?))
 }

@@ -90,7 +90,8 @@ pub fn spawn(sandbox: SharedSandbox, cancel: CancellationToken) -> JoinHandle<()
                 () = cancel.cancelled() => return,
                 _ = every.tick() => {
                     let mut world = sandbox.world.write().await;
-                    sim.tick(&mut world, &sandbox.bus, Utc::now());
+                    let now = world.now();
+                    sim.tick(&mut world, &sandbox.bus, now);
                 }
             }
         }
