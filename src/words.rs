@@ -77,6 +77,8 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::MoveDown => "down",
         Action::MoveUp => "up",
         Action::Copy => "copy",
+        Action::BlueprintUsage => "blueprint",
+        Action::PrevTab => "prev tab",
         other => other.name(),
     }
 }

@@ -16,6 +16,8 @@ pub mod home;
 pub mod org;
 pub mod overlays;
 pub mod screen;
+#[cfg(test)]
+pub mod testing;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
