@@ -173,7 +173,7 @@ mod tests {
         assert_eq!(
             names,
             [
-                ":", "e", "n", "v", "space", "a", "-", "b", "enter", "ctrl-r"
+                ":", "e", "n", "v", "space", "a", "minus", "b", "enter", "ctrl-r"
             ]
         );
         assert!(parse_keys("'open").is_err());

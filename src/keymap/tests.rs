@@ -14,9 +14,20 @@ fn default_map() -> Keymap {
 
 const REVIEW: &[&str] = &["promotion.review", "promotion", "list", "global"];
 
+/// The default map with review and environment keys of the kind later features bind.
+fn map_with_review_keys() -> Keymap {
+    let mut map = default_map();
+    let warnings = map.merge_str(
+        "test.toml",
+        "[promotion.review]\n\"a\" = \"approve\"\n[env]\n\"a\" = \"request-access\"\n",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    map
+}
+
 #[test]
 fn first_context_in_the_chain_wins() {
-    let map = default_map();
+    let map = map_with_review_keys();
     assert_eq!(map.resolve(REVIEW, k("a")), Some(Action::Approve));
     assert_eq!(
         map.resolve(&["env", "list", "global"], k("a")),
@@ -70,7 +81,7 @@ fn user_entries_override_unbind_and_warn() {
         [nowhere]
         "a" = "quit"
         [env]
-        "p" = 3
+        "b" = 3
     "#;
     let (map, warnings) = Keymap::with_user(Preset::Default, "user.toml", user);
     let chain = ["list", "global"];
@@ -87,11 +98,14 @@ fn user_entries_override_unbind_and_warn() {
     assert_eq!(map.resolve(&["list", "global"], k("?")), Some(Action::Help));
     // Valid entries next to broken ones are kept; the broken ones are reported.
     assert_eq!(
-        map.resolve(&["env", "global"], k("p")),
-        Some(Action::Promote),
+        map.resolve(&["env", "global"], k("b")),
+        Some(Action::BlueprintUsage),
         "an invalid entry leaves the key as it was"
     );
-    assert_eq!(map.resolve(&["env", "global"], k("s")), Some(Action::Shell));
+    assert_eq!(
+        map.resolve(&["env", "list", "global"], k("v")),
+        Some(Action::ToggleLayout)
+    );
     let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     assert_eq!(text.len(), 4, "{text:#?}");
     assert!(
@@ -108,7 +122,7 @@ fn user_entries_override_unbind_and_warn() {
     );
     assert!(
         text.iter()
-            .any(|w| w.contains("[env] \"p\": expected an action name"))
+            .any(|w| w.contains("[env] \"b\": expected an action name"))
     );
     assert!(text.iter().all(|w| w.starts_with("keymap user.toml")));
 }

@@ -38,13 +38,25 @@ pub fn render_header(frame: &mut Frame, area: Rect, ui: &Ui, session: &Session, 
     };
     let used: usize = left.iter().map(|s| s.content.width()).sum();
     let room = (area.width as usize).saturating_sub(used + who.width() + 2);
-    // Views write their breadcrumbs with `›`; the glyph set decides how it is drawn.
-    let crumbs = crumbs.replace('›', ui.glyphs.breadcrumb);
-    let crumbs = if session.sovereign.is_empty() {
-        crumbs
-    } else {
-        format!("{} {} {crumbs}", session.sovereign, ui.glyphs.breadcrumb)
-    };
+    // Views write their breadcrumbs with `›`; the glyph set decides how it is drawn. When
+    // the path does not fit, its leading parts give way first: the last part is what the
+    // operator is looking at.
+    let sep = format!(" {} ", ui.glyphs.breadcrumb);
+    let mut parts: Vec<&str> = Vec::new();
+    if !session.sovereign.is_empty() {
+        parts.push(&session.sovereign);
+    }
+    parts.extend(crumbs.split(" › "));
+    let lead = format!("{}{sep}", ui.glyphs.ellipsis);
+    let mut dropped = false;
+    while parts.len() > 1
+        && parts.join(&sep).width() + if dropped { lead.width() } else { 0 } > room
+    {
+        parts.remove(0);
+        dropped = true;
+    }
+    let joined = parts.join(&sep);
+    let crumbs = if dropped { lead + &joined } else { joined };
     let crumbs = fit(&crumbs, room, ui.glyphs.ellipsis);
     let gap = (area.width as usize).saturating_sub(used + crumbs.width() + who.width() + 1);
     left.push(Span::styled(crumbs, ui.style("title")));
