@@ -1,0 +1,229 @@
+//! Render budgets (QUALITY P3, P4) of the Environment view holding 10,000 Applications:
+//! the time from state to a written frame (render, buffer diff, escape encoding), and the
+//! bytes a frame writes when nothing changed, when one card changed status, and on a full
+//! redraw. The bytes are printed once before the timings.
+//!
+//! Run: `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`.
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use catalyst_tui::app::frame::FrameWriter;
+use catalyst_tui::effect::Effect;
+use catalyst_tui::keymap::{Keymap, Preset};
+use catalyst_tui::model::{
+    AppKind, AppStatus, Application, BlueprintRef, Dependency, LastDeploy, LiveEvent, Me,
+    Placement, PlacementMode, Pods,
+};
+use catalyst_tui::msg::{Data, Msg};
+use catalyst_tui::state::{Input, Session, State, open_deep, update};
+use catalyst_tui::theme::{Glyphs, Theme};
+use catalyst_tui::ui::Ui;
+use catalyst_tui::views::Target;
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+const ENV: &str = "digital-channels-stg";
+const APPS: usize = 10_000;
+
+fn app(i: usize) -> Application {
+    let statuses = [
+        AppStatus::Running,
+        AppStatus::Running,
+        AppStatus::Running,
+        AppStatus::Installing,
+        AppStatus::Updating,
+        AppStatus::Degraded,
+        AppStatus::Failed,
+        AppStatus::Paused,
+        AppStatus::PendingApproval,
+    ];
+    let at = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).single().unwrap_or_default();
+    Application {
+        name: format!("service-{i:05}"),
+        environment: ENV.into(),
+        org: "digital-channels".into(),
+        kind: if i.is_multiple_of(50) {
+            AppKind::BackingService
+        } else {
+            AppKind::Application
+        },
+        blueprint: BlueprintRef {
+            name: format!("bp-{}", ["microservice", "wordpress", "postgres", "redis"][i % 4]),
+            version: format!("2.{}.{}", i % 7, i % 3),
+        },
+        status: statuses[i % statuses.len()],
+        status_detail: String::new(),
+        endpoint: Some(format!("https://service-{i:05}.stg.digital-channels.example")),
+        placement: Placement {
+            mode: PlacementMode::SingleRegion,
+            regions: vec!["fsn".into()],
+        },
+        pods: Pods { ready: 2, total: 3 },
+        dependencies: vec![Dependency {
+            name: "shared-postgres".into(),
+            alias: None,
+        }],
+        used_by: Vec::new(),
+        last_deploy: LastDeploy {
+            at,
+            actor: "layla".into(),
+            version: "2.0.0".into(),
+            commit: "08b048e".into(),
+        },
+        owner_team: "team-digital".into(),
+        pending_promotion: None,
+        progress: None,
+        revision: 1,
+        operation_id: None,
+    }
+}
+
+fn ui() -> Ui {
+    let (theme, _) = Theme::shipped("dark").unwrap_or_else(|| (Theme::empty("dark"), Vec::new()));
+    Ui {
+        theme,
+        glyphs: &Glyphs::UNICODE,
+    }
+}
+
+/// A console of `w`×`h` on an Environment with 10,000 Applications.
+fn loaded(w: u16, h: u16) -> State {
+    let (keymap, _) = Keymap::preset(Preset::Default);
+    let session = Session {
+        sovereign: "bankdhofar".into(),
+        sandbox: true,
+        me: Some(Me {
+            sub: "layla".into(),
+            name: "Layla".into(),
+            email: String::new(),
+            roles: Vec::new(),
+            teams: Vec::new(),
+            support_agent: false,
+        }),
+        ..Session::default()
+    };
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().unwrap_or_default();
+    let mut state = State::new(keymap, session, (w, h), now);
+    let effects = open_deep(&mut state, Target::Env(ENV.into()));
+    let Some(Effect::Fetch { request, .. }) = effects.last().cloned() else {
+        return state;
+    };
+    let apps: Vec<Application> = (0..APPS).map(app).collect();
+    update(
+        &mut state,
+        Input::Msg(Msg::Fetched {
+            request,
+            result: Ok(Data::Applications(apps)),
+        }),
+        now,
+    );
+    state
+}
+
+
+type Term = Terminal<CrosstermBackend<FrameWriter<std::io::Sink>>>;
+
+fn terminal(w: u16, h: u16) -> Term {
+    let backend = CrosstermBackend::new(FrameWriter::new(std::io::sink()));
+    let mut t = Terminal::with_options(
+        backend,
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
+        },
+    )
+    .unwrap_or_else(|e| panic!("terminal: {e}"));
+    let _ = t.clear();
+    t
+}
+
+/// Draws one frame and returns the bytes it wrote.
+fn frame(t: &mut Term, state: &State, ui: &Ui) -> usize {
+    let _ = t.draw(|f| catalyst_tui::views::screen::render(f, state, ui));
+    t.backend_mut().writer_mut().commit().unwrap_or(0)
+}
+
+fn report_bytes() {
+    let ui = ui();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut state = loaded(w, h);
+        let mut t = terminal(w, h);
+        let full = frame(&mut t, &state, &ui);
+        let unchanged = frame(&mut t, &state, &ui);
+        // One card on screen changes status, as a live event does it.
+        let mut changed = app(0);
+        changed.status = AppStatus::Degraded;
+        changed.revision = 2;
+        let now = state.now;
+        update(
+            &mut state,
+            Input::Msg(Msg::Live(catalyst_tui::api::follow::LiveMsg::Event {
+                id: Some(1),
+                event: LiveEvent::ApplicationUpdated(Box::new(changed)),
+            })),
+            now,
+        );
+        let one_card = frame(&mut t, &state, &ui);
+        let _ = t.clear();
+        let redraw = frame(&mut t, &state, &ui);
+        println!(
+            "P4 {w}x{h}: first frame {full} B, unchanged {unchanged} B, one card changed {one_card} B, full redraw {redraw} B"
+        );
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    report_bytes();
+    let ui = ui();
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let state = loaded(w, h);
+        let mut t = terminal(w, h);
+        c.bench_function(&format!("P3 env view, 10k apps, grid {w}x{h}, full frame"), |b| {
+            b.iter(|| {
+                // Force a full diff each time: the worst case of a frame.
+                let _ = t.clear();
+                black_box(frame(&mut t, &state, &ui))
+            })
+        });
+    }
+    let mut state = loaded(120, 40);
+    update(
+        &mut state,
+        Input::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('v'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+        Utc::now(),
+    );
+    let mut t = terminal(120, 40);
+    c.bench_function("P3 env view, 10k apps, list 120x40, full frame", |b| {
+        b.iter(|| {
+            let _ = t.clear();
+            black_box(frame(&mut t, &state, &ui))
+        })
+    });
+    let mut state = loaded(120, 40);
+    let mut t = terminal(120, 40);
+    let mut down = true;
+    c.bench_function("P3 env view, 10k apps, key j/k then frame 120x40", |b| {
+        b.iter(|| {
+            let key = if down { 'j' } else { 'k' };
+            down = !down;
+            update(
+                &mut state,
+                Input::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(key),
+                    crossterm::event::KeyModifiers::NONE,
+                )),
+                Utc::now(),
+            );
+            black_box(frame(&mut t, &state, &ui))
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
