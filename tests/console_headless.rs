@@ -160,3 +160,61 @@ async fn switching_persona_reloads_under_the_new_identity() {
         "layla sees {layla_orgs}, admin {admin_orgs}"
     );
 }
+
+#[tokio::test]
+async fn cards_follow_live_events_without_listing_again() {
+    use catalyst_tui::model::{ActionRequest, AppAction, AppStatus};
+    let sb = start().await;
+    let mut c = Headless::sandbox(
+        &sb.base_url,
+        "admin",
+        (120, 40),
+        Target::Env("digital-channels-dev".into()),
+    );
+    c.settle(LIMIT).await.unwrap();
+    // Wait until the live stream is connected, so the change below is seen as an event.
+    while c.state.live != catalyst_tui::state::LiveState::Live {
+        assert!(c.next_event(LIMIT).await, "the live stream never connected");
+    }
+    let Route::Env(env) = c.state.top() else {
+        panic!()
+    };
+    let app = env
+        .apps
+        .value()
+        .unwrap()
+        .iter()
+        .find(|a| a.status == AppStatus::Running && a.kind == catalyst_tui::model::AppKind::Application)
+        .map(|a| a.name.clone())
+        .unwrap();
+    let requests_before = c.state.next_request;
+    let admin = contract_support::sign_in(&sb, "admin").await;
+    admin
+        .application_action(
+            "digital-channels-dev",
+            &app,
+            &ActionRequest {
+                action: AppAction::Pause,
+                reason: "maintenance window".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let paused = |c: &Headless| match c.state.top() {
+        Route::Env(env) => env
+            .apps
+            .value()
+            .unwrap()
+            .iter()
+            .any(|a| a.name == app && a.status == AppStatus::Paused),
+        _ => false,
+    };
+    while !paused(&c) {
+        assert!(c.next_event(LIMIT).await, "no live event paused {app}");
+    }
+    assert_eq!(
+        c.state.next_request, requests_before,
+        "the card changed without a new request"
+    );
+    assert!(c.screen(&ui()).contains("Paused"));
+}
