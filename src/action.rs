@@ -86,6 +86,8 @@ actions! {
     CycleGrouping = "cycle-grouping", mutating = false;
     /// Show the logs of the selected item
     Logs = "logs", mutating = false;
+    /// Show where the selected Blueprint runs across the Organization
+    BlueprintUsage = "blueprint-usage", mutating = false;
     /// Follow new lines, or stop following
     FollowToggle = "follow-toggle", mutating = false;
     /// Jump to the next search match

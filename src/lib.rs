@@ -7,12 +7,22 @@
 //! - [`api`] holds the typed HTTP client, authentication, and our SSE parser and streams.
 //! - [`sandbox`] is the embedded reference Sovereign served over loopback HTTP.
 //! - [`cli`] parses the subcommands.
+//! - The console: [`action`], [`msg`] and [`effect`] are its vocabulary, [`state`] its one
+//!   state tree with the pure `update`, [`views`] its screens, [`widgets`] the render-only
+//!   pieces, [`keymap`] and [`theme`] its configuration, [`words`] what it says.
 
 pub mod action;
 pub mod api;
 pub mod cli;
+pub mod effect;
 pub mod keymap;
 pub mod model;
+pub mod msg;
 pub mod sandbox;
+pub mod state;
 pub mod terminal;
 pub mod theme;
+pub mod ui;
+pub mod views;
+pub mod widgets;
+pub mod words;

@@ -133,3 +133,13 @@ pub struct OAuthError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
 }
+
+/// A demo identity of the sandbox Sovereign (`GET /device/personas`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoPersona {
+    /// The login name (`admin`, `layla`, …).
+    pub id: String,
+    pub name: String,
+    /// What the persona is for, in one line.
+    pub blurb: String,
+}

@@ -50,6 +50,25 @@ pub struct Counts {
     pub installing: u32,
 }
 
+impl Counts {
+    /// The roll-up as one status: the worst thing present (failed, then degraded, then
+    /// waiting for approval, then installing), else running.
+    pub fn health(&self) -> super::AppStatus {
+        use super::AppStatus;
+        if self.failed > 0 {
+            AppStatus::Failed
+        } else if self.degraded > 0 {
+            AppStatus::Degraded
+        } else if self.pending_approval > 0 {
+            AppStatus::PendingApproval
+        } else if self.installing > 0 {
+            AppStatus::Installing
+        } else {
+            AppStatus::Running
+        }
+    }
+}
+
 /// `GET /api/v1/orgs` item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Org {

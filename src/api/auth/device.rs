@@ -103,6 +103,36 @@ impl ApiClient {
     where
         F: FnOnce(DevicePrompt),
     {
+        self.device_flow(|prompt| {
+            show(prompt);
+            async { Ok(false) }
+        })
+        .await
+    }
+
+    /// Signs in with the device flow where the approval is made by the caller itself (the
+    /// embedded sandbox's demo personas): `approve` answers the verification page and
+    /// returns once it did, and the first poll follows at once instead of an interval
+    /// later, so a sandbox start is not held up by the polling rhythm.
+    pub async fn sign_in_with_device_approved<F, Fut>(&self, approve: F) -> Result<(), ApiError>
+    where
+        F: FnOnce(DevicePrompt) -> Fut,
+        Fut: Future<Output = Result<(), ApiError>>,
+    {
+        self.device_flow(|prompt| {
+            let fut = approve(prompt);
+            async move { fut.await.map(|()| true) }
+        })
+        .await
+    }
+
+    /// The device flow; `prompt` shows or answers the code and says whether it was
+    /// already approved (then the first poll is immediate).
+    async fn device_flow<F, Fut>(&self, prompt: F) -> Result<(), ApiError>
+    where
+        F: FnOnce(DevicePrompt) -> Fut,
+        Fut: Future<Output = Result<bool, ApiError>>,
+    {
         let ep = self.oauth_endpoints().await?;
         let mut fields = vec![("client_id".to_string(), ep.client_id.clone())];
         if !ep.scopes.is_empty() {
@@ -127,12 +157,31 @@ impl ApiClient {
             interval,
         } = auth;
         let device_code = SecretString::from(device_code);
-        show(DevicePrompt {
+        let approved = prompt(DevicePrompt {
             verification_uri,
             user_code,
             verification_uri_complete,
             expires_in: Duration::from_secs(expires_in),
-        });
+        })
+        .await?;
+        if approved {
+            match self
+                .poll_device_token(&ep.token_endpoint, &ep.client_id, &device_code)
+                .await
+            {
+                PollOutcome::Granted(resp) => {
+                    return self
+                        .inner
+                        .session
+                        .install(Tokens::from_response(resp, None));
+                }
+                PollOutcome::Denied => return Err(ApiError::SignInDenied),
+                PollOutcome::Expired => return Err(ApiError::SignInExpired),
+                PollOutcome::Failed(e) if !e.is_retryable() => return Err(e),
+                // Not seen yet or a passing failure: poll at the server's rhythm.
+                _ => {}
+            }
+        }
         let resp = poll_for_tokens(
             Duration::from_secs(interval),
             Duration::from_secs(expires_in),

@@ -22,7 +22,7 @@ pub use sessions::{
 use super::authz::Caller;
 use super::error::ApiError;
 use super::store::{SharedSandbox, SovereignProfile};
-use crate::model::{AuthInfo, Me, Meta, SovereignInfo, SovereignType};
+use crate::model::{AuthInfo, DemoPersona, Me, Meta, SovereignInfo, SovereignType};
 
 /// The console's OAuth client id.
 pub const CLIENT_ID: &str = "catalyst-tui";
@@ -34,6 +34,9 @@ pub const DEVICE_AUTHORIZATION_PATH: &str = "/oauth/device/code";
 pub const TOKEN_PATH: &str = "/oauth/token";
 /// Verification page (GET shows the form, POST completes a code).
 pub const VERIFICATION_PATH: &str = "/device";
+/// The demo personas the verification page offers, as JSON (sandbox only: the console's
+/// persona switch lists them).
+pub const PERSONAS_PATH: &str = "/device/personas";
 /// The console API version this sandbox serves.
 pub const API_VERSION: &str = "v1";
 
@@ -45,6 +48,23 @@ pub fn router() -> Router<SharedSandbox> {
         .route(DEVICE_AUTHORIZATION_PATH, post(oauth::device_code))
         .route(TOKEN_PATH, post(oauth::token))
         .route(VERIFICATION_PATH, get(verify::page).post(verify::submit))
+        .route(PERSONAS_PATH, get(personas))
+}
+
+/// `GET /device/personas`: who the verification page can sign in as.
+async fn personas(State(sb): State<SharedSandbox>) -> Json<Vec<DemoPersona>> {
+    let world = sb.world.read().await;
+    Json(
+        world
+            .personas
+            .values()
+            .map(|p| DemoPersona {
+                id: p.id.clone(),
+                name: p.me.name.clone(),
+                blurb: p.blurb.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// Discovery for a Sovereign served at `base_url` (`http://127.0.0.1:8787`).

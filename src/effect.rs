@@ -1,0 +1,101 @@
+//! The side effects `update` asks for: what to fetch, when to come back, what to do with
+//! the terminal. The effect runner (`app::runner`) carries them out and answers with
+//! [`Msg`]s. This module only names them; it must not carry behaviour.
+
+use std::time::Duration;
+
+use crate::msg::Msg;
+
+/// The id of one fetch. A view remembers the id it waits for and drops any other answer,
+/// so the latest request always wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// The tabs of the Application detail, in their order on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DetailTab {
+    Overview,
+    Settings,
+    Topology,
+    Secrets,
+    Observability,
+    History,
+    Manifests,
+}
+
+impl DetailTab {
+    /// Every tab, in order.
+    pub const ALL: [DetailTab; 7] = [
+        DetailTab::Overview,
+        DetailTab::Settings,
+        DetailTab::Topology,
+        DetailTab::Secrets,
+        DetailTab::Observability,
+        DetailTab::History,
+        DetailTab::Manifests,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            DetailTab::Overview => "Overview",
+            DetailTab::Settings => "Settings",
+            DetailTab::Topology => "Topology",
+            DetailTab::Secrets => "Secrets",
+            DetailTab::Observability => "Observability",
+            DetailTab::History => "History",
+            DetailTab::Manifests => "Manifests",
+        }
+    }
+
+    /// The position of the tab in [`DetailTab::ALL`].
+    pub fn index(self) -> usize {
+        DetailTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// What to read from the Sovereign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Every Organization the identity sees.
+    Orgs,
+    /// One Organization (its roll-up changed).
+    Org(String),
+    /// What waits for me: open promotions I may review, pending access requests.
+    Inbox,
+    /// The Environments of an Organization.
+    Environments { org: String },
+    /// The Applications and backing services of an Environment.
+    Applications { env: String },
+    /// One Application.
+    Application { env: String, app: String },
+    /// What one detail tab shows.
+    Tab {
+        env: String,
+        app: String,
+        tab: DetailTab,
+    },
+    /// Where a Blueprint runs across an Organization.
+    BlueprintUsage { org: String, blueprint: String },
+    /// The names the command palette completes over.
+    Catalog,
+    /// The sandbox's demo personas (the persona switch).
+    Personas,
+}
+
+/// A side effect for the runner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read something; the answer comes back as `Msg::Fetched` with the same id.
+    Fetch { request: RequestId, query: Query },
+    /// Deliver `msg` after `after` (retries, debounced refreshes).
+    After { after: Duration, msg: Box<Msg> },
+    /// Sign in again: as another demo persona (sandbox), or anew after the session expired.
+    SignIn { persona: Option<String> },
+    /// Stop the process until the shell continues it (Ctrl-Z).
+    Suspend,
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Leave the console.
+    Quit,
+}

@@ -1,0 +1,100 @@
+//! Results from outside the UI task: answers to fetches, live events, sign-in progress,
+//! timers. Background tasks send these on one channel; only `update` reads them. This
+//! module only names them; it must not carry behaviour.
+
+use crate::api::ApiError;
+use crate::api::follow::LiveMsg;
+use crate::effect::{DetailTab, RequestId};
+use crate::model::{
+    AppHistory, AppObservability, AppSecrets, AppTopology, Application, BlueprintUsage,
+    DemoPersona, Environment, Me, Org,
+};
+use crate::widgets::highlight::Highlighted;
+
+/// What waits for the signed-in person.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inbox {
+    /// Open promotions this identity may review.
+    pub reviews: usize,
+    /// Pending access requests this identity may decide.
+    pub access_requests: usize,
+}
+
+/// The names the command palette completes over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub orgs: Vec<String>,
+    pub environments: Vec<String>,
+    /// `(environment, application)` pairs.
+    pub applications: Vec<(String, String)>,
+    pub blueprints: Vec<String>,
+}
+
+/// What one detail tab shows, ready to render (YAML arrives highlighted).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TabData {
+    Settings {
+        blueprint: String,
+        yaml: Highlighted,
+    },
+    Topology(AppTopology),
+    Secrets(AppSecrets),
+    Observability(AppObservability),
+    History(AppHistory),
+    Manifests(Highlighted),
+}
+
+/// A fetched answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Orgs(Vec<Org>),
+    Org(Box<Org>),
+    Inbox(Inbox),
+    Environments(Vec<Environment>),
+    Applications(Vec<Application>),
+    Application(Box<Application>),
+    Tab(DetailTab, Box<TabData>),
+    BlueprintUsage(Box<BlueprintUsage>),
+    Catalog(Box<Catalog>),
+    Personas(Vec<DemoPersona>),
+}
+
+/// Where the sign-in stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignInMsg {
+    /// The device flow waits for the person: show the page and the code.
+    Prompt {
+        verification_uri: String,
+        user_code: String,
+    },
+    /// Signed in as `me`.
+    SignedIn {
+        me: Box<Me>,
+        persona: Option<String>,
+    },
+    /// The sign-in did not succeed.
+    Failed(ApiError),
+}
+
+/// A message for `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// The answer to a fetch.
+    Fetched {
+        request: RequestId,
+        result: Result<Data, ApiError>,
+    },
+    /// From the live events subscription.
+    Live(LiveMsg),
+    /// Sign-in progress.
+    SignIn(SignInMsg),
+    /// Fetch the view at this depth of the route stack again if it still waits to (a
+    /// rate-limit countdown ended).
+    Retry { depth: usize },
+    /// Re-read one Organization's roll-up (debounced after live events).
+    RefreshOrg(String),
+    /// Re-read the inbox counts (debounced after live events).
+    RefreshInbox,
+    /// A background task failed in a way the operator should see.
+    Notice(String),
+}

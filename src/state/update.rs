@@ -1,0 +1,485 @@
+//! The pure update: one input (key, paste, resize, message, tick) in, the state changed,
+//! the side effects out. No awaiting, spawning, sleeping or clock reads: the time of the
+//! input is passed in.
+//!
+//! Keys go to the top overlay first, then to a filter being typed, then through the
+//! keymap (along the derived context chain) to the top view, and what the view ignores
+//! to the global actions here.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::{LiveState, MAX_ROUTES, Notice, State};
+use crate::action::Action;
+use crate::api::ApiError;
+use crate::api::follow::LiveMsg;
+use crate::api::sse::StreamStatus;
+use crate::effect::Effect;
+use crate::model::LiveEvent;
+use crate::msg::{Msg, SignInMsg};
+use crate::state::load::Problem;
+use crate::views::overlays::{Overlay, OverlayOutcome};
+use crate::views::{Cx, Outcome, Route, Target};
+use crate::words;
+
+/// One input to the update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Msg(Msg),
+    /// Time passed (an animation or countdown is on screen).
+    Tick,
+}
+
+/// Applies `input` at time `now`; returns the side effects to run.
+pub fn update(state: &mut State, input: Input, now: DateTime<Utc>) -> Vec<Effect> {
+    state.now = now;
+    match input {
+        Input::Tick => {
+            state.dirty |= state.wake_after().is_some();
+            if let LiveState::Reconnecting { at, .. } = &state.live
+                && *at <= now
+            {
+                state.live = LiveState::Connecting;
+            }
+            Vec::new()
+        }
+        Input::Resize(w, h) => {
+            state.size = (w, h);
+            state.dirty = true;
+            Vec::new()
+        }
+        Input::Key(key) => {
+            if key.kind == KeyEventKind::Release {
+                return Vec::new();
+            }
+            state.dirty = true;
+            on_key(state, key)
+        }
+        Input::Paste(text) => {
+            state.dirty = true;
+            on_paste(state, &text)
+        }
+        Input::Msg(msg) => {
+            state.dirty = true;
+            on_msg(state, msg)
+        }
+    }
+}
+
+/// Runs `f` on the top view with a context built from the state.
+fn with_top<R>(state: &mut State, f: impl FnOnce(&mut dyn crate::views::View, &mut Cx) -> R) -> R {
+    let depth = state.routes.len() - 1;
+    with_route(state, depth, f)
+}
+
+fn with_route<R>(
+    state: &mut State,
+    depth: usize,
+    f: impl FnOnce(&mut dyn crate::views::View, &mut Cx) -> R,
+) -> R {
+    let body = state.body();
+    let now = state.now;
+    let State {
+        routes,
+        next_request,
+        ..
+    } = state;
+    let mut cx = Cx {
+        now,
+        next_request,
+        body,
+    };
+    let depth = depth.min(routes.len() - 1);
+    f(routes[depth].view_mut(), &mut cx)
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    state.notice = None;
+    if !state.overlays.is_empty() {
+        return on_overlay_key(state, key);
+    }
+    let editing = with_top(state, |v, _| v.filter_mut().is_some_and(|f| f.editing));
+    if editing {
+        return on_filter_key(state, key);
+    }
+    let chain = state.context();
+    let Some(action) = state.keymap.resolve_event(&chain, &key) else {
+        return Vec::new();
+    };
+    on_action(state, action)
+}
+
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if let Some(o) = state.overlays.last_mut() {
+        o.paste(text);
+        return Vec::new();
+    }
+    let pasted = with_top(state, |v, cx| {
+        let Some(f) = v.filter_mut() else {
+            return false;
+        };
+        if !f.editing {
+            return false;
+        }
+        f.text.push_str(&text.replace(['\n', '\r'], " "));
+        v.filter_changed(cx);
+        true
+    });
+    let _ = pasted;
+    Vec::new()
+}
+
+/// Typing into the `/` filter: Enter keeps it, Esc clears it.
+fn on_filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    with_top(state, |v, cx| {
+        let Some(f) = v.filter_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Enter => f.editing = false,
+            KeyCode::Esc => {
+                f.editing = false;
+                f.text.clear();
+            }
+            KeyCode::Backspace => {
+                f.text.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => f.text.clear(),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => f.text.push(c),
+            _ => return,
+        }
+        v.filter_changed(cx);
+    });
+    Vec::new()
+}
+
+fn on_overlay_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = state.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let chain = overlay.context();
+    let action = state.keymap.resolve_event(chain, &key);
+    let outcome = overlay.on_key(key, action, &mut state.next_request);
+    apply_overlay_outcome(state, outcome)
+}
+
+fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effect> {
+    match outcome {
+        OverlayOutcome::Stay(effects) => effects,
+        OverlayOutcome::Close => {
+            state.overlays.pop();
+            Vec::new()
+        }
+        OverlayOutcome::Go(target) => {
+            state.overlays.clear();
+            open(state, target)
+        }
+        OverlayOutcome::Run(action) => {
+            state.overlays.pop();
+            on_action(state, action)
+        }
+        OverlayOutcome::SignInAs(persona) => {
+            state.overlays.clear();
+            state.session.signing_in = true;
+            vec![Effect::SignIn {
+                persona: Some(persona),
+            }]
+        }
+    }
+}
+
+/// An action for the top view, or the global meaning of it.
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.session.me.as_ref().is_some_and(|m| m.support_agent) && action.is_mutating() {
+        notice(state, words::SUPPORT_MODE_HIDES, true);
+        return Vec::new();
+    }
+    let expired = with_top(state, |v, _| {
+        v.problem().is_some_and(|p| *p == Problem::SessionExpired)
+    });
+    if expired && matches!(action, Action::Open | Action::Refresh) {
+        return sign_in_again(state);
+    }
+    match with_top(state, |v, cx| v.on_action(action, cx)) {
+        Outcome::Done(effects) => return effects,
+        Outcome::Open(target) => return open(state, target),
+        Outcome::Ignored => {}
+    }
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Action::Back => back(state),
+        Action::Help => {
+            let chain = state.view_context();
+            state.overlays.push(Overlay::help(
+                &state.keymap,
+                chain,
+                state.top().view().title(),
+            ));
+            Vec::new()
+        }
+        Action::CommandPalette => {
+            let (overlay, effects) = Overlay::palette(&mut state.next_request);
+            state.overlays.push(overlay);
+            effects
+        }
+        Action::SwitchPersona => {
+            if !state.session.sandbox {
+                notice(state, words::PERSONA_SANDBOX_ONLY, true);
+                return Vec::new();
+            }
+            let (overlay, effects) =
+                Overlay::personas(&mut state.next_request, state.session.persona.clone());
+            state.overlays.push(overlay);
+            effects
+        }
+        Action::Refresh => with_top(state, |v, cx| v.load(cx)),
+        Action::Filter => {
+            let has_filter = with_top(state, |v, _| {
+                v.filter_mut().map(|f| f.editing = true).is_some()
+            });
+            if !has_filter {
+                notice(state, words::NO_FILTER_HERE, false);
+            }
+            Vec::new()
+        }
+        Action::Suspend => vec![Effect::Suspend],
+        other => {
+            let text = words::not_here(other);
+            notice(state, &text, false);
+            Vec::new()
+        }
+    }
+}
+
+fn notice(state: &mut State, text: &str, error: bool) {
+    state.notice = Some(Notice {
+        text: text.to_string(),
+        error,
+    });
+}
+
+/// Esc: clears a filter first, then goes back one view.
+fn back(state: &mut State) -> Vec<Effect> {
+    let cleared = with_top(state, |v, cx| match v.filter_mut() {
+        Some(f) if f.is_active() => {
+            f.text.clear();
+            v.filter_changed(cx);
+            true
+        }
+        _ => false,
+    });
+    if cleared || state.routes.len() <= 1 {
+        return Vec::new();
+    }
+    let left = state.routes.pop();
+    let left_scope = left.map(|r| r.view().scope());
+    let revealed = state.top().view().scope();
+    // The live events followed up there did not cover this view: read it again (what is
+    // on screen stays, with its selection, filter and scroll).
+    match left_scope {
+        Some(scope) if scope.covers(&revealed) => Vec::new(),
+        _ => with_top(state, |v, cx| v.load(cx)),
+    }
+}
+
+/// Opens `target` on top of the stack.
+pub(super) fn open(state: &mut State, target: Target) -> Vec<Effect> {
+    if target == Target::Home {
+        state.routes.truncate(1);
+        return with_top(state, |v, cx| v.load(cx));
+    }
+    state.routes.push(Route::for_target(&target));
+    if state.routes.len() > MAX_ROUTES {
+        state.routes.remove(1);
+    }
+    with_top(state, |v, cx| v.load(cx))
+}
+
+/// Builds the stack a deep link implies (`app/ENV/NAME` → home, org, env, app) and loads
+/// its top.
+pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
+    let mut chain = Vec::new();
+    match &target {
+        Target::Home => {}
+        Target::Org(_) => chain.push(target.clone()),
+        Target::Env(env) => {
+            if let Some(org) = crate::model::split_env_name(env).map(|(o, _)| o.to_string()) {
+                chain.push(Target::Org(org));
+            }
+            chain.push(target.clone());
+        }
+        Target::App { env, .. } => {
+            if let Some(org) = crate::model::split_env_name(env).map(|(o, _)| o.to_string()) {
+                chain.push(Target::Org(org));
+            }
+            chain.push(Target::Env(env.clone()));
+            chain.push(target.clone());
+        }
+        Target::Blueprint { org, .. } => {
+            chain.push(Target::Org(org.clone()));
+            chain.push(target.clone());
+        }
+    }
+    state.routes.truncate(1);
+    for t in &chain {
+        state.routes.push(Route::for_target(t));
+    }
+    with_top(state, |v, cx| v.load(cx))
+}
+
+fn sign_in_again(state: &mut State) -> Vec<Effect> {
+    if state.session.signing_in {
+        return Vec::new();
+    }
+    state.session.signing_in = true;
+    vec![Effect::SignIn {
+        persona: state.session.persona.clone(),
+    }]
+}
+
+fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Fetched { request, result } => on_fetched(state, request, result),
+        Msg::Live(live) => on_live(state, live),
+        Msg::SignIn(s) => on_sign_in(state, s),
+        Msg::Retry { depth } => {
+            if depth < state.routes.len() {
+                with_route(state, depth, |v, cx| match v.problem() {
+                    Some(Problem::RateLimited { .. }) => v.retry(cx),
+                    _ => Vec::new(),
+                })
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::RefreshOrg(_) | Msg::RefreshInbox => {
+            let mut effects = Vec::new();
+            for depth in 0..state.routes.len() {
+                effects.extend(with_route(state, depth, |v, cx| v.on_refresh(&msg, cx)));
+            }
+            effects
+        }
+        Msg::Notice(text) => {
+            notice(state, &text, true);
+            Vec::new()
+        }
+    }
+}
+
+fn on_fetched(
+    state: &mut State,
+    request: crate::effect::RequestId,
+    result: Result<crate::msg::Data, ApiError>,
+) -> Vec<Effect> {
+    if let Err(e) = &result
+        && e.needs_sign_in()
+    {
+        state.session.expired = true;
+    }
+    for overlay in state.overlays.iter_mut().rev() {
+        if let Some(effects) = overlay.on_fetched(request, &result) {
+            return effects;
+        }
+    }
+    for depth in (0..state.routes.len()).rev() {
+        let answered = with_route(state, depth, |v, cx| v.on_fetched(request, &result, cx));
+        if let Some(mut effects) = answered {
+            // A 429 retries by itself when its countdown ends.
+            if let Err(ApiError::RateLimited { .. }) = &result {
+                let wait = with_route(state, depth, |v, cx| match v.problem() {
+                    Some(Problem::RateLimited { until, .. }) => {
+                        (*until - cx.now).to_std().unwrap_or_default()
+                    }
+                    _ => std::time::Duration::ZERO,
+                });
+                effects.push(Effect::After {
+                    after: wait,
+                    msg: Box::new(Msg::Retry { depth }),
+                });
+            }
+            return effects;
+        }
+    }
+    // Nobody waits for it any more: a stale answer.
+    state.dirty = false;
+    Vec::new()
+}
+
+fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
+    match live {
+        LiveMsg::Event { event, .. } => {
+            if event == LiveEvent::Reset {
+                return with_top(state, |v, cx| v.load(cx));
+            }
+            with_top(state, |v, cx| v.on_live(&event, cx))
+        }
+        LiveMsg::Undecodable { kind, reason } => {
+            notice(state, &words::undecodable_event(&kind, &reason), true);
+            Vec::new()
+        }
+        LiveMsg::Status(status) => {
+            state.live = match status {
+                StreamStatus::Connecting { .. } => LiveState::Connecting,
+                StreamStatus::Live => LiveState::Live,
+                StreamStatus::Unauthorized => LiveState::Connecting,
+                StreamStatus::Reconnecting { in_, reason, .. } => LiveState::Reconnecting {
+                    at: state.now + chrono::Duration::from_std(in_).unwrap_or_default(),
+                    reason,
+                },
+                StreamStatus::Ended => LiveState::Offline {
+                    reason: words::STREAM_ENDED.to_string(),
+                },
+                StreamStatus::Failed { reason } => LiveState::Offline { reason },
+            };
+            Vec::new()
+        }
+    }
+}
+
+fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
+    match msg {
+        SignInMsg::Prompt {
+            verification_uri,
+            user_code,
+        } => {
+            state.session.signing_in = true;
+            state.overlays.retain(|o| !o.is_sign_in());
+            state
+                .overlays
+                .push(Overlay::sign_in(verification_uri, user_code));
+            Vec::new()
+        }
+        SignInMsg::SignedIn { me, persona } => {
+            let first = state.session.me.is_none();
+            state.session.me = Some(*me);
+            if persona.is_some() {
+                state.session.persona = persona;
+            }
+            state.session.signing_in = false;
+            state.session.expired = false;
+            state.overlays.retain(|o| !o.is_sign_in());
+            if first {
+                return with_top(state, |v, cx| v.load(cx));
+            }
+            // Another identity (or the same one again): everything shown is read anew,
+            // keeping selection, filter and scroll.
+            let mut effects = Vec::new();
+            for depth in 0..state.routes.len() {
+                effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
+            }
+            effects
+        }
+        SignInMsg::Failed(error) => {
+            state.session.signing_in = false;
+            state.overlays.retain(|o| !o.is_sign_in());
+            notice(state, &words::sign_in_failed(&error), true);
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! The screens of the console, one module each: its state, its part of `update`, its
+//! render and its key contexts. Views never call the network: they return
+//! [`Effect`]s and take answers through [`View::on_fetched`].
+//!
+//! - [`home`]: the Sovereign home (Organizations with health roll-ups, my inbox counts).
+//! - [`org`]: an Organization's Environments.
+//! - [`env`]: an Environment's Application cards and backing services.
+//! - [`app`]: one Application with its seven tabs.
+//! - [`blueprint`]: where a Blueprint runs across an Organization.
+//! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
+
+pub mod app;
+pub mod blueprint;
+pub mod env;
+pub mod home;
+pub mod org;
+pub mod overlays;
+pub mod screen;
+#[cfg(test)]
+pub mod testing;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::action::Action;
+use crate::api::ApiError;
+use crate::effect::{Effect, Query, RequestId};
+use crate::model::LiveEvent;
+use crate::msg::Data;
+use crate::state::list::Filter;
+use crate::state::load::Problem;
+use crate::ui::Ui;
+
+/// Where a view (or the palette) wants to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Home,
+    Org(String),
+    Env(String),
+    App { env: String, app: String },
+    Blueprint { org: String, blueprint: String },
+}
+
+/// What the live events subscription should cover for a view.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scope {
+    pub org: Option<String>,
+    pub env: Option<String>,
+}
+
+impl Scope {
+    /// Everything the identity may see.
+    pub const ALL: Scope = Scope {
+        org: None,
+        env: None,
+    };
+
+    /// Whether events of `self` include every event of `other`.
+    pub fn covers(&self, other: &Scope) -> bool {
+        let org_ok = match (&self.org, &other.org) {
+            (None, _) => true,
+            (Some(a), Some(b)) => a == b,
+            (Some(_), None) => false,
+        };
+        let env_ok = match (&self.env, &other.env) {
+            (None, _) => true,
+            (Some(a), Some(b)) => a == b,
+            (Some(_), None) => false,
+        };
+        org_ok && env_ok
+    }
+}
+
+/// What a view needs from the rest of the state while it updates.
+pub struct Cx<'a> {
+    /// The time of this input (time comes in as data).
+    pub now: DateTime<Utc>,
+    /// Hands out request ids.
+    pub next_request: &'a mut u64,
+    /// Width and height of the view's body on screen.
+    pub body: (u16, u16),
+}
+
+impl Cx<'_> {
+    /// A fetch effect with a fresh id.
+    pub fn fetch(&mut self, query: Query) -> (RequestId, Effect) {
+        *self.next_request += 1;
+        let request = RequestId(*self.next_request);
+        (request, Effect::Fetch { request, query })
+    }
+}
+
+/// What a view did with an action.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Not a key for this view: let the global handler try.
+    Ignored,
+    /// Handled, with effects.
+    Done(Vec<Effect>),
+    /// Open another view.
+    Open(Target),
+}
+
+/// Behaviour every screen has.
+pub trait View {
+    /// The keymap contexts, most specific first (`["env", "list", "global"]`).
+    fn context(&self) -> &'static [&'static str];
+    /// The breadcrumb shown in the header.
+    fn title(&self) -> String;
+    /// Fetches what the view shows (on entering, refresh, reset, sign-in).
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect>;
+    /// A key's action.
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome;
+    /// An answer; `None` when the view did not wait for it.
+    fn on_fetched(
+        &mut self,
+        request: RequestId,
+        result: &Result<Data, ApiError>,
+        cx: &mut Cx,
+    ) -> Option<Vec<Effect>>;
+    /// A live event inside the view's scope.
+    fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect>;
+    /// A debounced refresh (`Msg::RefreshOrg`, `Msg::RefreshInbox`) came due.
+    fn on_refresh(&mut self, _msg: &crate::msg::Msg, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// What the live subscription should cover while the view is on top.
+    fn scope(&self) -> Scope;
+    /// The filter, for views that have one.
+    fn filter(&self) -> Option<&Filter> {
+        None
+    }
+    /// The filter, mutable.
+    fn filter_mut(&mut self) -> Option<&mut Filter> {
+        None
+    }
+    /// Called after the filter text changed.
+    fn filter_changed(&mut self, _cx: &mut Cx) {}
+    /// Retries a fetch that failed (a rate-limit countdown ended, or the retry key).
+    fn retry(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.load(cx)
+    }
+    /// The actions the key bar offers, most useful first.
+    fn hints(&self) -> &'static [Action];
+    /// Why the view's main content could not be shown, if it could not.
+    fn problem(&self) -> Option<&Problem>;
+    /// Whether something on screen animates (spinner, countdown).
+    fn animates(&self) -> bool;
+    /// Draws the view's body.
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime<Utc>);
+}
+
+/// One entry of the route stack.
+#[derive(Debug)]
+pub enum Route {
+    Home(home::HomeView),
+    Org(org::OrgView),
+    Env(Box<env::EnvView>),
+    App(Box<app::AppView>),
+    Blueprint(blueprint::BlueprintView),
+}
+
+impl Route {
+    /// A new view for a target (not loaded yet).
+    pub fn for_target(target: &Target) -> Route {
+        match target {
+            Target::Home => Route::Home(home::HomeView::default()),
+            Target::Org(org) => Route::Org(org::OrgView::new(org)),
+            Target::Env(env) => Route::Env(Box::new(env::EnvView::new(env))),
+            Target::App { env, app } => Route::App(Box::new(app::AppView::new(env, app))),
+            Target::Blueprint { org, blueprint } => {
+                Route::Blueprint(blueprint::BlueprintView::new(org, blueprint))
+            }
+        }
+    }
+
+    /// The view's behaviour.
+    pub fn view(&self) -> &dyn View {
+        match self {
+            Route::Home(v) => v,
+            Route::Org(v) => v,
+            Route::Env(v) => v.as_ref(),
+            Route::App(v) => v.as_ref(),
+            Route::Blueprint(v) => v,
+        }
+    }
+
+    /// The view's behaviour, mutable.
+    pub fn view_mut(&mut self) -> &mut dyn View {
+        match self {
+            Route::Home(v) => v,
+            Route::Org(v) => v,
+            Route::Env(v) => v.as_mut(),
+            Route::App(v) => v.as_mut(),
+            Route::Blueprint(v) => v,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_cover_their_parts() {
+        let env = Scope {
+            org: Some("o".into()),
+            env: Some("o-dev".into()),
+        };
+        let org = Scope {
+            org: Some("o".into()),
+            env: None,
+        };
+        assert!(Scope::ALL.covers(&env));
+        assert!(org.covers(&env));
+        assert!(!env.covers(&org));
+        assert!(!org.covers(&Scope::ALL));
+        assert!(env.covers(&env));
+    }
+}

@@ -1,0 +1,205 @@
+//! Overlays drawn over the view: help, the command palette, the persona switch and the
+//! sign-in prompt. They get keys first and answer with an [`OverlayOutcome`]; they never
+//! reach into the view that opened them.
+
+pub mod help;
+pub mod palette;
+pub mod personas;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::Target;
+use crate::action::Action;
+use crate::api::ApiError;
+use crate::effect::{Effect, RequestId};
+use crate::keymap::Keymap;
+use crate::msg::Data;
+use crate::ui::Ui;
+
+/// What an overlay did with a key.
+#[derive(Debug, PartialEq)]
+pub enum OverlayOutcome {
+    /// Stay open (with effects).
+    Stay(Vec<Effect>),
+    /// Close.
+    Close,
+    /// Close every overlay and open `target`.
+    Go(Target),
+    /// Close and run `action` as if its key had been pressed in the view.
+    Run(Action),
+    /// Close and sign in as this demo persona.
+    SignInAs(String),
+}
+
+/// An overlay on the stack.
+#[derive(Debug)]
+pub enum Overlay {
+    Help(help::Help),
+    Palette(Box<palette::Palette>),
+    Personas(personas::Personas),
+    /// The device flow waits for the person.
+    SignIn {
+        verification_uri: String,
+        user_code: String,
+    },
+}
+
+impl Overlay {
+    /// Help for the view whose context chain is `chain`.
+    pub fn help(keymap: &Keymap, chain: &[&str], title: String) -> Overlay {
+        Overlay::Help(help::Help::new(keymap, chain, title))
+    }
+
+    /// The command palette; it asks for the catalogue of names.
+    pub fn palette(next_request: &mut u64) -> (Overlay, Vec<Effect>) {
+        let (p, effects) = palette::Palette::open(next_request);
+        (Overlay::Palette(Box::new(p)), effects)
+    }
+
+    /// The persona switch; it asks for the list of personas.
+    pub fn personas(next_request: &mut u64, current: Option<String>) -> (Overlay, Vec<Effect>) {
+        let (p, effects) = personas::Personas::open(next_request, current);
+        (Overlay::Personas(p), effects)
+    }
+
+    /// The sign-in prompt.
+    pub fn sign_in(verification_uri: String, user_code: String) -> Overlay {
+        Overlay::SignIn {
+            verification_uri,
+            user_code,
+        }
+    }
+
+    /// Whether this is the sign-in prompt.
+    pub fn is_sign_in(&self) -> bool {
+        matches!(self, Overlay::SignIn { .. })
+    }
+
+    /// The keymap contexts while the overlay is open.
+    pub fn context(&self) -> &'static [&'static str] {
+        match self {
+            Overlay::Help(_) => &["help", "list", "global"],
+            // Typing goes into the input; only the keys the palette handles itself count.
+            Overlay::Palette(_) => &[],
+            Overlay::Personas(_) => &["list", "global"],
+            Overlay::SignIn { .. } => &["global"],
+        }
+    }
+
+    /// Whether the overlay animates (a spinner while its list loads).
+    pub fn animates(&self) -> bool {
+        match self {
+            Overlay::Personas(p) => p.personas.animates(),
+            _ => false,
+        }
+    }
+
+    /// A key, with the action the keymap resolved for it along [`Overlay::context`].
+    pub fn on_key(
+        &mut self,
+        key: KeyEvent,
+        action: Option<Action>,
+        next_request: &mut u64,
+    ) -> OverlayOutcome {
+        let _ = next_request;
+        match self {
+            Overlay::Help(h) => h.on_action(action),
+            Overlay::Palette(p) => p.on_key(key),
+            Overlay::Personas(p) => p.on_action(action),
+            Overlay::SignIn { .. } => match action {
+                Some(Action::Back) => OverlayOutcome::Close,
+                Some(Action::Quit) => OverlayOutcome::Run(Action::Quit),
+                _ => OverlayOutcome::Stay(Vec::new()),
+            },
+        }
+    }
+
+    /// Pasted text (the palette takes it as typed).
+    pub fn paste(&mut self, text: &str) {
+        if let Overlay::Palette(p) = self {
+            p.paste(text);
+        }
+    }
+
+    /// An answer; `None` when the overlay did not wait for it.
+    pub fn on_fetched(
+        &mut self,
+        request: RequestId,
+        result: &Result<Data, ApiError>,
+    ) -> Option<Vec<Effect>> {
+        match self {
+            Overlay::Palette(p) => p.on_fetched(request, result),
+            Overlay::Personas(p) => p.on_fetched(request, result),
+            _ => None,
+        }
+    }
+
+    /// Draws the overlay over `area` (the whole screen).
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        ui: &Ui,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        match self {
+            Overlay::Help(h) => h.render(frame, area, ui),
+            Overlay::Palette(p) => p.render(frame, area, ui),
+            Overlay::Personas(p) => p.render(frame, area, ui, now),
+            Overlay::SignIn {
+                verification_uri,
+                user_code,
+            } => {
+                let popup = centred(area, 64, 9);
+                let lines = vec![
+                    Line::styled("Sign in to continue", ui.style("title")),
+                    Line::raw(""),
+                    Line::from(vec![
+                        Span::styled("Open  ", ui.style("text.dim")),
+                        Span::styled(verification_uri.clone(), ui.style("text")),
+                    ]),
+                    Line::from(vec![
+                        Span::styled("Code  ", ui.style("text.dim")),
+                        Span::styled(user_code.clone(), ui.style("title")),
+                    ]),
+                    Line::raw(""),
+                    Line::styled(
+                        "Waiting for the sign-in to be approved. The view is kept.",
+                        ui.style("text.dim"),
+                    ),
+                ];
+                frame.render_widget(Clear, popup);
+                frame.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(Wrap { trim: false })
+                        .block(framed(ui, "Sign in")),
+                    popup,
+                );
+            }
+        }
+    }
+}
+
+/// A popup of at most `width`×`height` in the middle of `area`.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// The bordered block of an overlay.
+pub fn framed<'a>(ui: &Ui, title: &'a str) -> Block<'a> {
+    Block::bordered()
+        .border_set(ui.glyphs.border)
+        .border_style(ui.style("border.focus"))
+        .title(Span::styled(format!(" {title} "), ui.style("title")))
+}

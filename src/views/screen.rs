@@ -1,0 +1,45 @@
+//! The whole screen from the state: header, the top view's body, status bar, key bar,
+//! then the overlays over everything. A function of `&State` only.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use crate::state::State;
+use crate::ui::Ui;
+use crate::widgets::chrome::{render_header, render_key_bar, render_status};
+
+/// Draws the state.
+pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
+    let area = frame.area();
+    let key_rows = u16::from(state.key_bar);
+    let [header, body, status, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(key_rows),
+    ])
+    .areas(area);
+    let view = state.top().view();
+    render_header(frame, header, ui, &state.session, &view.title());
+    view.render(frame, body, ui, state.now);
+    let filter = view
+        .filter()
+        .filter(|f| f.editing || f.is_active())
+        .map(|f| (f.text.as_str(), f.editing));
+    render_status(
+        frame,
+        status,
+        ui,
+        &state.live,
+        state.notice.as_ref(),
+        filter,
+        state.now,
+    );
+    if state.key_bar {
+        let chain = state.context();
+        render_key_bar(frame, keys, ui, &state.keymap, &chain, view.hints());
+    }
+    for overlay in &state.overlays {
+        overlay.render(frame, area, ui, state.now);
+    }
+}

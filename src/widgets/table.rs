@@ -1,0 +1,41 @@
+//! A scrolling table: a header and only the rows that are on screen, the selected one
+//! highlighted. Views build just the visible rows and pass them in.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::{Row, Table, TableState};
+
+use crate::state::list::ListState;
+use crate::ui::Ui;
+
+/// How many rows fit under the header in `area`.
+pub fn visible_rows(area: Rect) -> usize {
+    area.height.saturating_sub(1) as usize
+}
+
+/// The range of row indices to build for `list` in `area`, over `len` rows.
+pub fn window(list: &ListState, area: Rect, len: usize) -> std::ops::Range<usize> {
+    let start = list.offset.min(len);
+    let end = (start + visible_rows(area)).min(len);
+    start..end
+}
+
+/// Draws `header` and the visible `rows` (already cut to [`window`]).
+pub fn render_table(
+    frame: &mut Frame,
+    area: Rect,
+    ui: &Ui,
+    header: Row<'static>,
+    widths: &[Constraint],
+    rows: Vec<Row<'static>>,
+    list: &ListState,
+) {
+    let selected = list.selected.checked_sub(list.offset);
+    let table = Table::new(rows, widths.iter().copied())
+        .header(header.style(ui.style("title")))
+        .row_highlight_style(ui.style("selection"))
+        .highlight_symbol(ui.glyphs.selected)
+        .column_spacing(1);
+    let mut state = TableState::default().with_selected(selected);
+    frame.render_stateful_widget(table, area, &mut state);
+}
