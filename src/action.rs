@@ -120,6 +120,28 @@ actions! {
     Suspend = "suspend", mutating = false;
 }
 
+impl Action {
+    /// Whether the console can carry the action out yet. The shipped keymaps bind only
+    /// available actions, so no key does nothing; a user keymap binding another one gets
+    /// a warning-free binding whose key says it is not available.
+    pub fn is_available(self) -> bool {
+        !matches!(
+            self,
+            Action::Promote
+                | Action::Approve
+                | Action::RequestChanges
+                | Action::Reject
+                | Action::RequestAccess
+                | Action::GrantAccess
+                | Action::DenyAccess
+                | Action::Shell
+                | Action::Logs
+                | Action::FollowToggle
+                | Action::Save
+        )
+    }
+}
+
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

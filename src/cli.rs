@@ -1,17 +1,31 @@
 //! The command line: subcommands and their flags. Owns argument parsing and process
 //! start-up (error reporting, TLS provider, runtime); the work itself is in the library.
+//!
+//! With no subcommand, the console starts: on the embedded sandbox unless a profile, a
+//! flag or the environment names a Sovereign (see `config`).
 
-use clap::{Parser, Subcommand};
-use color_eyre::eyre::WrapErr;
+use clap::{Args, Parser, Subcommand};
+use color_eyre::eyre::{WrapErr, eyre};
 
-use crate::sandbox::SandboxArgs;
+use crate::api::{ApiClient, ClientConfig, TokenSource};
+use crate::app::startup::SignInMethod;
+use crate::app::{FirstSignIn, Launch};
+use crate::config::{self, Dirs, Overrides};
+use crate::keymap::{Keymap, Preset};
+use crate::sandbox::{FaultArgs, SandboxArgs, SandboxOptions, Scale, SovereignSeed};
+use crate::state::Session;
+use crate::theme::{Environment, Theme};
+use crate::ui::Ui;
+use crate::views::Target;
 
 /// Terminal operations console for Catalyst Sovereigns.
 #[derive(Debug, Parser)]
-#[command(name = "catalyst-tui", version, about, long_about = None)]
+#[command(name = "catalyst-tui", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -20,23 +34,183 @@ pub enum Command {
     Sandbox(SandboxArgs),
 }
 
+/// Flags of the console.
+#[derive(Debug, Clone, Args)]
+pub struct ConsoleArgs {
+    /// Sign in to the sandbox as this demo persona (admin, layla, omar, salim, huda, khalid,
+    /// fatma, support); Ctrl-P switches later.
+    #[arg(long, default_value = "admin")]
+    pub persona: String,
+    /// Open at org/NAME, env/NAME, app/ENV/NAME or blueprint/[ORG/]NAME.
+    #[arg(long)]
+    pub open: Option<String>,
+    /// The profile of config.toml to connect with.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The console API of a Sovereign (instead of the sandbox).
+    #[arg(long)]
+    pub api_url: Option<String>,
+    /// Where provisioning runs are read from (`/api/v1/deployments…` is appended).
+    #[arg(long)]
+    pub provisioning_url: Option<String>,
+    /// A PEM bundle of extra certificate authorities to trust.
+    #[arg(long)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// A file holding a bearer token (read again when the server refuses it).
+    #[arg(long)]
+    pub token_file: Option<std::path::PathBuf>,
+    /// Theme: dark, light, high-contrast, mono (NO_COLOR forces mono).
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Keymap: default or vim (keymap.toml in the config directory is merged over it).
+    #[arg(long)]
+    pub keymap: Option<String>,
+    /// Sandbox: which Sovereign to simulate.
+    #[arg(long, default_value = "bankdhofar")]
+    pub sovereign: SovereignSeed,
+    /// Sandbox: add generated Organizations × Environments × Applications (e.g. 100x4x25).
+    #[arg(long)]
+    pub scale: Option<Scale>,
+    /// Sandbox: simulation speed (1 is real time, 0 frozen).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
 /// Parses the command line and runs the chosen subcommand.
 pub fn run() -> color_eyre::Result<()> {
     color_eyre::install()?;
     install_tls_provider();
     let cli = Cli::parse();
+    let rt = tokio::runtime::Runtime::new().wrap_err("starting the async runtime")?;
     match cli.command {
-        Some(Command::Sandbox(args)) => {
-            let rt = tokio::runtime::Runtime::new().wrap_err("starting the async runtime")?;
-            rt.block_on(crate::sandbox::serve_cli(args))
-        }
+        Some(Command::Sandbox(args)) => rt.block_on(crate::sandbox::serve_cli(args)),
         None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            println!();
-            Ok(())
+            let launch = launch(&cli.console)?;
+            let result = rt.block_on(crate::app::run(launch));
+            // Background tasks (streams, the sandbox) end with the runtime, at once.
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            result
         }
     }
+}
+
+/// Builds what the console starts with from flags, environment and config files.
+fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
+    let dirs = Dirs::from_env();
+    let (file, mut warnings) = config::load(&dirs.config_file());
+    let env = Environment::from_env();
+    let requested_theme = args.theme.clone().or(file.theme.clone());
+    let theme_path = dirs.theme_file();
+    let (theme, theme_warnings) = Theme::from_env(requested_theme.as_deref(), Some(&theme_path));
+    warnings.extend(theme_warnings.iter().map(ToString::to_string));
+    let preset_name = args.keymap.clone().or(file.keymap.clone());
+    let preset = match preset_name.as_deref() {
+        None => Preset::Default,
+        Some(name) => Preset::from_name(name)
+            .ok_or_else(|| eyre!("--keymap {name:?}: the shipped keymaps are default and vim"))?,
+    };
+    let keymap_path = dirs.keymap_file();
+    let (keymap, keymap_warnings) = Keymap::load(
+        preset,
+        keymap_path.exists().then_some(keymap_path.as_path()),
+    );
+    warnings.extend(keymap_warnings.iter().map(ToString::to_string));
+    let open = match &args.open {
+        Some(link) => Target::parse_link(link).map_err(|e| eyre!(e))?,
+        None => Target::Home,
+    };
+    let ui = Ui {
+        theme,
+        glyphs: env.glyphs(),
+    };
+    let flags = Overrides {
+        profile: args.profile.clone(),
+        api_url: args.api_url.clone(),
+        provisioning_url: args.provisioning_url.clone(),
+        ca_file: args.ca_file.clone(),
+        token_file: args.token_file.clone(),
+    };
+    let target = config::resolve(&file, &flags, |k| std::env::var(k).ok()).map_err(|e| eyre!(e))?;
+    let (session, method, first) = match target {
+        config::Target::Sandbox => {
+            let faults = crate::sandbox::launch::faults_from(&args.faults).map_err(|e| eyre!(e))?;
+            let options = SandboxOptions {
+                sovereign: args.sovereign,
+                scale: args.scale,
+                speed: args.speed,
+                faults,
+                ..SandboxOptions::default()
+            };
+            (
+                Session {
+                    sandbox: true,
+                    persona: Some(args.persona.clone()),
+                    signing_in: true,
+                    ..Session::default()
+                },
+                SignInMethod::Sandbox {
+                    base_url: String::new(),
+                },
+                FirstSignIn::Sandbox {
+                    options: Box::new(options),
+                    persona: args.persona.clone(),
+                    provisioning_url: args.provisioning_url.clone(),
+                },
+            )
+        }
+        config::Target::Sovereign { name, profile } => {
+            let api_url = profile.api_url.clone().unwrap_or_default();
+            let mut config = ClientConfig::parse(&api_url).map_err(|e| eyre!("{e}"))?;
+            if let Some(p) = &profile.provisioning_url {
+                config = config.with_provisioning_url(p).map_err(|e| eyre!("{e}"))?;
+            }
+            config.ca_file = profile.ca_file.clone();
+            let source = match (
+                &profile.token_file,
+                TokenSource::from_env(crate::api::auth::TOKEN_ENV),
+            ) {
+                (Some(path), _) => TokenSource::file(path),
+                (None, Some(env)) => env,
+                (None, None) => TokenSource::cache(dirs.token_cache(&name)),
+            };
+            let client = ApiClient::new(config, source).map_err(|e| eyre!("{e}"))?;
+            // A Sovereign on loopback is most likely a sandbox served by `catalyst-tui
+            // sandbox`: it gets the badge and the persona switch.
+            let sandbox = client.config().api_url.host_str().is_some_and(is_loopback);
+            (
+                Session {
+                    sandbox,
+                    signing_in: true,
+                    ..Session::default()
+                },
+                if sandbox {
+                    SignInMethod::Sandbox { base_url: api_url }
+                } else {
+                    SignInMethod::Device
+                },
+                FirstSignIn::Client(client),
+            )
+        }
+    };
+    Ok(Launch {
+        ui,
+        keymap,
+        session,
+        method,
+        first,
+        open,
+        warnings,
+    })
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Installs ring as the one rustls crypto provider of the process (kube and reqwest both

@@ -13,7 +13,9 @@
 
 pub mod action;
 pub mod api;
+pub mod app;
 pub mod cli;
+pub mod config;
 pub mod effect;
 pub mod keymap;
 pub mod model;

@@ -71,6 +71,8 @@ pub enum SignInMsg {
     SignedIn {
         me: Box<Me>,
         persona: Option<String>,
+        /// The Sovereign's name, from discovery (empty when unknown).
+        sovereign: String,
     },
     /// The sign-in did not succeed.
     Failed(ApiError),

@@ -68,7 +68,9 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::Filter => "filter",
         Action::ToggleLayout => "grid/list",
         Action::CycleGrouping => "group",
-        Action::NextTab => "tab",
+        Action::NextTab => "next tab",
+        Action::SearchNext => "next match",
+        Action::SearchPrev => "prev match",
         Action::CommandPalette => "jump",
         Action::Help => "help",
         Action::Quit => "quit",
@@ -81,4 +83,17 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::PrevTab => "prev tab",
         other => other.name(),
     }
+}
+
+/// An action whose feature this console does not have yet.
+pub fn not_available(action: Action) -> String {
+    format!(
+        "\u{201c}{}\u{201d} is not available in this console yet.",
+        action.description()
+    )
+}
+
+/// Something went to the clipboard.
+pub fn copied(text: &str) -> String {
+    format!("Copied \u{201c}{text}\u{201d} to the clipboard.")
 }

@@ -64,9 +64,10 @@ impl Problem {
 }
 
 /// The async state of one fetched thing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Load<T> {
     /// Nothing asked yet.
+    #[default]
     Idle,
     /// Waiting for `request`; `stale` keeps what was shown before (a refresh).
     Loading {
@@ -75,12 +76,6 @@ pub enum Load<T> {
     },
     Ready(T),
     Failed(Problem),
-}
-
-impl<T> Default for Load<T> {
-    fn default() -> Self {
-        Load::Idle
-    }
 }
 
 impl<T> Load<T> {

@@ -61,6 +61,8 @@ pub struct Session {
     pub signing_in: bool,
     /// The session expired and no sign-in is under way.
     pub expired: bool,
+    /// Why connecting or signing in failed, while nobody is signed in.
+    pub error: Option<String>,
 }
 
 /// A short message in the status bar.
@@ -132,9 +134,7 @@ impl State {
 
     /// What the live subscription should cover now: follows the top view.
     pub fn subscription(&self) -> Option<Scope> {
-        if self.session.me.is_none() {
-            return None;
-        }
+        self.session.me.as_ref()?;
         Some(self.top().view().scope())
     }
 

@@ -197,6 +197,16 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         notice(state, words::SUPPORT_MODE_HIDES, true);
         return Vec::new();
     }
+    if !action.is_available() {
+        notice(state, &words::not_available(action), false);
+        return Vec::new();
+    }
+    if state.session.me.is_none()
+        && !state.session.signing_in
+        && matches!(action, Action::Refresh | Action::Open)
+    {
+        return sign_in_again(state);
+    }
     let expired = with_top(state, |v, _| {
         v.problem().is_some_and(|p| *p == Problem::SessionExpired)
     });
@@ -216,13 +226,26 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => back(state),
         Action::Help => {
             let chain = state.view_context();
-            state.overlays.push(Overlay::help(
-                &state.keymap,
-                chain,
-                state.top().view().title(),
-            ));
+            let view = state.top().view();
+            let mut allowed = view.actions().to_vec();
+            allowed.extend_from_slice(crate::views::GLOBAL_ACTIONS);
+            if !state.session.sandbox {
+                allowed.retain(|a| *a != Action::SwitchPersona);
+            }
+            let help = Overlay::help(&state.keymap, chain, view.title(), &allowed);
+            state.overlays.push(help);
             Vec::new()
         }
+        Action::Copy => match state.top().view().copy_text() {
+            Some(text) => {
+                notice(state, &words::copied(&text), false);
+                vec![Effect::Copy(text)]
+            }
+            None => {
+                notice(state, &words::not_here(Action::Copy), false);
+                Vec::new()
+            }
+        },
         Action::CommandPalette => {
             let (overlay, effects) = Overlay::palette(&mut state.next_request);
             state.overlays.push(overlay);
@@ -330,7 +353,12 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
     for t in &chain {
         state.routes.push(Route::for_target(t));
     }
-    with_top(state, |v, cx| v.load(cx))
+    // Every level loads, so going back from a deep link finds its views ready.
+    let mut effects = Vec::new();
+    for depth in 0..state.routes.len() {
+        effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
+    }
+    effects
 }
 
 fn sign_in_again(state: &mut State) -> Vec<Effect> {
@@ -455,8 +483,16 @@ fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
                 .push(Overlay::sign_in(verification_uri, user_code));
             Vec::new()
         }
-        SignInMsg::SignedIn { me, persona } => {
+        SignInMsg::SignedIn {
+            me,
+            persona,
+            sovereign,
+        } => {
             let first = state.session.me.is_none();
+            if !sovereign.is_empty() {
+                state.session.sovereign = sovereign;
+            }
+            state.session.error = None;
             state.session.me = Some(*me);
             if persona.is_some() {
                 state.session.persona = persona;
@@ -464,9 +500,7 @@ fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
             state.session.signing_in = false;
             state.session.expired = false;
             state.overlays.retain(|o| !o.is_sign_in());
-            if first {
-                return with_top(state, |v, cx| v.load(cx));
-            }
+            let _ = first;
             // Another identity (or the same one again): everything shown is read anew,
             // keeping selection, filter and scroll.
             let mut effects = Vec::new();
@@ -477,6 +511,9 @@ fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
         }
         SignInMsg::Failed(error) => {
             state.session.signing_in = false;
+            if state.session.me.is_none() {
+                state.session.error = Some(error.to_string());
+            }
             state.overlays.retain(|o| !o.is_sign_in());
             notice(state, &words::sign_in_failed(&error), true);
             Vec::new()

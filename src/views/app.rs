@@ -56,6 +56,10 @@ impl View for AppView {
         &[Action::NextTab, Action::Back, Action::Help]
     }
 
+    fn actions(&self) -> &'static [Action] {
+        super::LIST_ACTIONS
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (request, effect) = cx.fetch(Query::Application {
             env: self.env.clone(),

@@ -58,6 +58,10 @@ impl View for BlueprintView {
         ]
     }
 
+    fn actions(&self) -> &'static [Action] {
+        super::LIST_ACTIONS
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (request, effect) = cx.fetch(Query::BlueprintUsage {
             org: self.org.clone(),

@@ -62,6 +62,10 @@ impl View for EnvView {
         &[Action::Open, Action::Back, Action::Filter, Action::Help]
     }
 
+    fn actions(&self) -> &'static [Action] {
+        super::LIST_ACTIONS
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (request, effect) = cx.fetch(Query::Applications {
             env: self.env.clone(),

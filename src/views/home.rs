@@ -109,6 +109,14 @@ impl View for HomeView {
         ]
     }
 
+    fn actions(&self) -> &'static [Action] {
+        super::LIST_ACTIONS
+    }
+
+    fn copy_text(&self) -> Option<String> {
+        self.selected().map(|o| o.name.clone())
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (orgs, a) = cx.fetch(Query::Orgs);
         let (inbox, b) = cx.fetch(Query::Inbox);
@@ -325,10 +333,13 @@ fn render_inbox(frame: &mut Frame, area: Rect, ui: &Ui, inbox: &Load<Inbox>) {
     let line = match inbox.value() {
         Some(i) => Line::from(vec![
             Span::styled(" Waiting for me: ", dim),
-            Span::styled(format!("{} reviews", i.reviews), count_style(ui, i.reviews)),
+            Span::styled(
+                plural(i.reviews, "review", "reviews"),
+                count_style(ui, i.reviews),
+            ),
             Span::styled(" · ", dim),
             Span::styled(
-                format!("{} access requests", i.access_requests),
+                plural(i.access_requests, "access request", "access requests"),
                 count_style(ui, i.access_requests),
             ),
         ]),
@@ -338,6 +349,14 @@ fn render_inbox(frame: &mut Frame, area: Rect, ui: &Ui, inbox: &Load<Inbox>) {
         },
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 fn count_style(ui: &Ui, n: usize) -> ratatui::style::Style {

@@ -32,6 +32,31 @@ use crate::state::list::Filter;
 use crate::state::load::Problem;
 use crate::ui::Ui;
 
+/// Actions every view has.
+pub const GLOBAL_ACTIONS: &[Action] = &[
+    Action::Back,
+    Action::CommandPalette,
+    Action::Help,
+    Action::Quit,
+    Action::Refresh,
+    Action::SwitchPersona,
+    Action::Suspend,
+];
+
+/// The actions of the list views (home, Organization, Blueprint usage).
+pub const LIST_ACTIONS: &[Action] = &[
+    Action::MoveUp,
+    Action::MoveDown,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::Open,
+    Action::MoveRight,
+    Action::Filter,
+    Action::Copy,
+];
+
 /// Where a view (or the palette) wants to go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -40,6 +65,50 @@ pub enum Target {
     Env(String),
     App { env: String, app: String },
     Blueprint { org: String, blueprint: String },
+}
+
+impl Target {
+    /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
+    /// (across every Organization) or `blueprint/ORG/NAME`.
+    pub fn parse_link(link: &str) -> Result<Target, String> {
+        let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
+        let bad = || {
+            format!(
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME or blueprint/ORG/NAME"
+            )
+        };
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(bad());
+        }
+        Ok(match parts.as_slice() {
+            ["home"] => Target::Home,
+            ["org", org] => Target::Org(org.to_string()),
+            ["env", env] => {
+                crate::model::split_env_name(env).ok_or_else(|| {
+                    format!("--open {link:?}: {env:?} is not an Environment name ({{org}}-{{prod|stg|uat|dev|poc}})")
+                })?;
+                Target::Env(env.to_string())
+            }
+            ["app", env, app] => {
+                crate::model::split_env_name(env).ok_or_else(|| {
+                    format!("--open {link:?}: {env:?} is not an Environment name ({{org}}-{{prod|stg|uat|dev|poc}})")
+                })?;
+                Target::App {
+                    env: env.to_string(),
+                    app: app.to_string(),
+                }
+            }
+            ["blueprint" | "bp", bp] => Target::Blueprint {
+                org: String::new(),
+                blueprint: bp.to_string(),
+            },
+            ["blueprint" | "bp", org, bp] => Target::Blueprint {
+                org: org.to_string(),
+                blueprint: bp.to_string(),
+            },
+            _ => return Err(bad()),
+        })
+    }
 }
 
 /// What the live events subscription should cover for a view.
@@ -143,6 +212,12 @@ pub trait View {
     }
     /// The actions the key bar offers, most useful first.
     fn hints(&self) -> &'static [Action];
+    /// Every action the view handles besides [`GLOBAL_ACTIONS`]; help lists exactly these.
+    fn actions(&self) -> &'static [Action];
+    /// What `y` copies: the selected item's name.
+    fn copy_text(&self) -> Option<String> {
+        None
+    }
     /// Why the view's main content could not be shown, if it could not.
     fn problem(&self) -> Option<&Problem>;
     /// Whether something on screen animates (spinner, countdown).
@@ -201,6 +276,35 @@ impl Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_links_parse_or_explain() {
+        assert_eq!(
+            Target::parse_link("org/retail"),
+            Ok(Target::Org("retail".into()))
+        );
+        assert_eq!(
+            Target::parse_link("app/digital-channels-stg/payment-rail"),
+            Ok(Target::App {
+                env: "digital-channels-stg".into(),
+                app: "payment-rail".into()
+            })
+        );
+        assert_eq!(
+            Target::parse_link("blueprint/bp-wordpress"),
+            Ok(Target::Blueprint {
+                org: String::new(),
+                blueprint: "bp-wordpress".into()
+            })
+        );
+        assert!(
+            Target::parse_link("env/nope")
+                .unwrap_err()
+                .contains("not an Environment")
+        );
+        assert!(Target::parse_link("app/x").is_err());
+        assert!(Target::parse_link("org/").is_err());
+    }
 
     #[test]
     fn scopes_cover_their_parts() {

@@ -92,6 +92,16 @@ impl View for OrgView {
         ]
     }
 
+    fn actions(&self) -> &'static [Action] {
+        super::LIST_ACTIONS
+    }
+
+    fn copy_text(&self) -> Option<String> {
+        self.visible()
+            .get(self.list.selected)
+            .map(|e| e.name.clone())
+    }
+
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (request, effect) = cx.fetch(Query::Environments {
             org: self.org.clone(),
@@ -221,6 +231,9 @@ impl View for OrgView {
         }
         let mut list = self.list;
         list.scroll_into_view(visible_rows(body));
+        // Topology and regions when there is room for them (the detail lines below say
+        // the rest).
+        let wide = area.width >= 100;
         let rows = visible[window(&list, body, visible.len())]
             .iter()
             .map(|env| {
@@ -231,44 +244,40 @@ impl View for OrgView {
                 } else {
                     ui.style("text")
                 };
-                Row::new(vec![
+                let mut cells = vec![
                     Cell::from(Span::styled(
                         format!("{} {}", ui.glyphs.status(health), health_word(health)),
                         ui.theme.status(health),
                     )),
                     Cell::from(Span::styled(env.name.clone(), name_style)),
                     Cell::from(env.env_type.as_str().to_string()),
-                    Cell::from(env.topology.as_str().to_string()),
-                    Cell::from(env.regions.join(",")),
+                ];
+                if wide {
+                    cells.push(Cell::from(env.topology.as_str().to_string()));
+                    cells.push(Cell::from(env.regions.join(",")));
+                }
+                cells.extend([
                     Cell::from(c.applications.to_string()),
                     Cell::from(c.degraded.to_string()),
                     Cell::from(c.failed.to_string()),
                     Cell::from(c.pending_approval.to_string()),
-                ])
+                ]);
+                Row::new(cells)
             })
             .collect();
-        let header = Row::new([
-            "HEALTH",
-            "ENVIRONMENT",
-            "TYPE",
-            "TOPOLOGY",
-            "REGIONS",
-            "APPS",
-            "DEGR",
-            "FAIL",
-            "WAIT",
-        ]);
-        let widths = [
+        let mut titles = vec!["HEALTH", "ENVIRONMENT", "TYPE"];
+        let mut widths = vec![
             Constraint::Length(12),
-            Constraint::Min(18),
-            Constraint::Length(4),
-            Constraint::Length(10),
-            Constraint::Min(8),
-            Constraint::Length(4),
-            Constraint::Length(4),
-            Constraint::Length(4),
+            Constraint::Min(24),
             Constraint::Length(4),
         ];
+        if wide {
+            titles.extend(["TOPOLOGY", "REGIONS"]);
+            widths.extend([Constraint::Length(14), Constraint::Min(10)]);
+        }
+        titles.extend(["APPS", "DEGR", "FAIL", "WAIT"]);
+        widths.extend([Constraint::Length(4); 4]);
+        let header = Row::new(titles);
         render_table(frame, body, ui, header, &widths, rows, &list);
         if let Some(env) = visible.get(self.list.selected) {
             let dim = ui.style("text.dim");

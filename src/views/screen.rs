@@ -21,7 +21,16 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
     .areas(area);
     let view = state.top().view();
     render_header(frame, header, ui, &state.session, &view.title());
-    view.render(frame, body, ui, state.now);
+    match (&state.session.me, &state.session.error) {
+        (None, Some(error)) => {
+            let problem = crate::state::load::Problem::Error {
+                message: format!("Not connected. {error}"),
+                request_id: None,
+            };
+            crate::widgets::load::render_problem(frame, body, ui, &problem, state.now);
+        }
+        _ => view.render(frame, body, ui, state.now),
+    }
     let filter = view
         .filter()
         .filter(|f| f.editing || f.is_active())
@@ -37,7 +46,17 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
     );
     if state.key_bar {
         let chain = state.context();
-        render_key_bar(frame, keys, ui, &state.keymap, &chain, view.hints());
+        let hints = match state.overlays.last() {
+            Some(o) => o.hints(),
+            None => view.hints(),
+        };
+        // The palette reads keys itself; its bar names them.
+        let chain: Vec<&str> = if chain.is_empty() {
+            vec!["global"]
+        } else {
+            chain
+        };
+        render_key_bar(frame, keys, ui, &state.keymap, &chain, hints);
     }
     for overlay in &state.overlays {
         overlay.render(frame, area, ui, state.now);

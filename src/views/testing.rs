@@ -54,6 +54,7 @@ pub fn session() -> Session {
         }),
         signing_in: false,
         expired: false,
+        error: None,
     }
 }
 

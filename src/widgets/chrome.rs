@@ -38,7 +38,13 @@ pub fn render_header(frame: &mut Frame, area: Rect, ui: &Ui, session: &Session, 
     };
     let used: usize = left.iter().map(|s| s.content.width()).sum();
     let room = (area.width as usize).saturating_sub(used + who.width() + 2);
-    let crumbs = format!("{}{}{crumbs}", session.sovereign, ui.glyphs.breadcrumb);
+    // Views write their breadcrumbs with `›`; the glyph set decides how it is drawn.
+    let crumbs = crumbs.replace('›', ui.glyphs.breadcrumb);
+    let crumbs = if session.sovereign.is_empty() {
+        crumbs
+    } else {
+        format!("{} {} {crumbs}", session.sovereign, ui.glyphs.breadcrumb)
+    };
     let crumbs = fit(&crumbs, room, ui.glyphs.ellipsis);
     let gap = (area.width as usize).saturating_sub(used + crumbs.width() + who.width() + 1);
     left.push(Span::styled(crumbs, ui.style("title")));

@@ -100,6 +100,14 @@ impl ApiClient {
             .await
     }
 
+    /// `GET /device/personas` (the sandbox only): the demo identities its verification page
+    /// offers, for the persona switch. A real Sovereign answers 404.
+    pub async fn demo_personas(&self) -> Result<Vec<crate::model::DemoPersona>, ApiError> {
+        let url = self.api_url_from(crate::sandbox::identity::PERSONAS_PATH)?;
+        self.call_json_anonymous(crate::api::client::Call::get(url, "the demo personas"))
+            .await
+    }
+
     /// `GET /api/v1/me`: who is signed in, with roles and teams.
     pub async fn me(&self) -> Result<Me, ApiError> {
         let url = self.api_url(&["api", "v1", "me"])?;

@@ -22,8 +22,12 @@ pub struct Help {
 
 impl Help {
     /// Help for the chain of the view beneath.
-    pub fn new(keymap: &Keymap, chain: &[&str], title: String) -> Help {
-        let bindings = keymap.bindings_for(chain);
+    pub fn new(keymap: &Keymap, chain: &[&str], title: String, allowed: &[Action]) -> Help {
+        let bindings: Vec<_> = keymap
+            .bindings_for(chain)
+            .into_iter()
+            .filter(|b| allowed.contains(&b.action))
+            .collect();
         let mut rows = Vec::new();
         for context in chain {
             let mut in_context: Vec<_> =

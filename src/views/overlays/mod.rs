@@ -50,8 +50,8 @@ pub enum Overlay {
 
 impl Overlay {
     /// Help for the view whose context chain is `chain`.
-    pub fn help(keymap: &Keymap, chain: &[&str], title: String) -> Overlay {
-        Overlay::Help(help::Help::new(keymap, chain, title))
+    pub fn help(keymap: &Keymap, chain: &[&str], title: String, allowed: &[Action]) -> Overlay {
+        Overlay::Help(help::Help::new(keymap, chain, title, allowed))
     }
 
     /// The command palette; it asks for the catalogue of names.
@@ -87,6 +87,15 @@ impl Overlay {
             Overlay::Palette(_) => &[],
             Overlay::Personas(_) => &["list", "global"],
             Overlay::SignIn { .. } => &["global"],
+        }
+    }
+
+    /// The actions the key bar offers while the overlay is open.
+    pub fn hints(&self) -> &'static [Action] {
+        match self {
+            Overlay::Help(_) => &[Action::MoveDown, Action::MoveUp, Action::Back],
+            Overlay::Personas(_) => &[Action::MoveDown, Action::Open, Action::Back],
+            Overlay::Palette(_) | Overlay::SignIn { .. } => &[Action::Back],
         }
     }
 

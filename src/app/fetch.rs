@@ -1,0 +1,195 @@
+//! Carrying out one `Query` with the typed client: which calls answer it, and how the
+//! answer becomes `Data` (YAML highlighted here, off the UI task).
+
+use std::collections::BTreeSet;
+
+use futures::StreamExt;
+
+use crate::api::{ApiClient, ApiError};
+use crate::effect::{DetailTab, Query};
+use crate::model::{AccessState, PageQuery, PromotionQuery, PromotionState};
+use crate::msg::{Catalog, Data, Inbox, TabData};
+use crate::widgets::highlight::highlight_yaml;
+
+/// How many requests the catalogue runs at once.
+const CATALOG_CONCURRENCY: usize = 8;
+
+/// Answers `query`.
+pub async fn fetch(client: &ApiClient, query: Query) -> Result<Data, ApiError> {
+    Ok(match query {
+        Query::Orgs => Data::Orgs(client.list_all_orgs().await?),
+        Query::Org(org) => Data::Org(Box::new(client.get_org(&org).await?)),
+        Query::Inbox => Data::Inbox(inbox(client).await?),
+        Query::Environments { org } => Data::Environments(client.list_environments(&org).await?),
+        Query::Applications { env } => {
+            Data::Applications(client.list_all_applications(&env, Some(500)).await?)
+        }
+        Query::Application { env, app } => {
+            Data::Application(Box::new(client.get_application(&env, &app).await?))
+        }
+        Query::Tab { env, app, tab } => {
+            Data::Tab(tab, Box::new(detail_tab(client, &env, &app, tab).await?))
+        }
+        Query::BlueprintUsage { org, blueprint } if org.is_empty() => {
+            Data::BlueprintUsage(Box::new(usage_everywhere(client, &blueprint).await?))
+        }
+        Query::BlueprintUsage { org, blueprint } => {
+            Data::BlueprintUsage(Box::new(client.blueprint_usage(&org, &blueprint).await?))
+        }
+        Query::Catalog => Data::Catalog(Box::new(catalog(client).await?)),
+        Query::Personas => Data::Personas(client.demo_personas().await?),
+    })
+}
+
+/// Counts of what waits for me. An identity that may not list access requests simply
+/// has none to decide.
+async fn inbox(client: &ApiClient) -> Result<Inbox, ApiError> {
+    let reviews = client
+        .list_promotions(&PromotionQuery {
+            state: Some(PromotionState::Open),
+            awaiting_me: Some(true),
+            ..PromotionQuery::default()
+        })
+        .await?
+        .items
+        .len();
+    let access_requests = match client
+        .list_access_requests(Some(AccessState::Pending), &PageQuery::default())
+        .await
+    {
+        Ok(page) => page.items.len(),
+        Err(e) if e.is_restricted() => 0,
+        Err(e) => return Err(e),
+    };
+    Ok(Inbox {
+        reviews,
+        access_requests,
+    })
+}
+
+async fn detail_tab(
+    client: &ApiClient,
+    env: &str,
+    app: &str,
+    tab: DetailTab,
+) -> Result<TabData, ApiError> {
+    Ok(match tab {
+        // The overview is the Application itself; asking for it as a tab reads it again.
+        DetailTab::Overview | DetailTab::Settings => {
+            let s = client.application_settings(env, app).await?;
+            let blueprint = format!("{} @ {}", s.blueprint.name, s.blueprint.version);
+            let yaml = highlight_off_task(s.values_yaml).await;
+            TabData::Settings { blueprint, yaml }
+        }
+        DetailTab::Topology => TabData::Topology(client.application_topology(env, app).await?),
+        DetailTab::Secrets => TabData::Secrets(client.application_secrets(env, app).await?),
+        DetailTab::Observability => {
+            TabData::Observability(client.application_observability(env, app).await?)
+        }
+        DetailTab::History => TabData::History(client.application_history(env, app).await?),
+        DetailTab::Manifests => {
+            let m = client.application_manifests(env, app).await?;
+            TabData::Manifests(highlight_off_task(m.yaml).await)
+        }
+    })
+}
+
+async fn highlight_off_task(text: String) -> crate::widgets::highlight::Highlighted {
+    let fallback = text.clone();
+    tokio::task::spawn_blocking(move || highlight_yaml(&text))
+        .await
+        .unwrap_or_else(|_| crate::widgets::highlight::Highlighted::plain(&fallback))
+}
+
+/// Every name the palette completes over.
+async fn catalog(client: &ApiClient) -> Result<Catalog, ApiError> {
+    let orgs: Vec<String> = client
+        .list_all_orgs()
+        .await?
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    let env_lists: Vec<Result<Vec<String>, ApiError>> = futures::stream::iter(orgs.clone())
+        .map(|org| async move {
+            client
+                .list_environments(&org)
+                .await
+                .map(|envs| envs.into_iter().map(|e| e.name).collect())
+        })
+        .buffer_unordered(CATALOG_CONCURRENCY)
+        .collect()
+        .await;
+    let mut environments = Vec::new();
+    for list in env_lists {
+        match list {
+            Ok(l) => environments.extend(l),
+            Err(e) if e.is_restricted() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    environments.sort();
+    let app_lists: Vec<Result<Vec<(String, String)>, ApiError>> =
+        futures::stream::iter(environments.clone())
+            .map(|env| async move {
+                client
+                    .list_all_applications(&env, Some(500))
+                    .await
+                    .map(|apps| apps.into_iter().map(|a| (env.clone(), a.name)).collect())
+            })
+            .buffer_unordered(CATALOG_CONCURRENCY)
+            .collect()
+            .await;
+    let mut applications = Vec::new();
+    let mut blueprints = BTreeSet::new();
+    for list in app_lists {
+        match list {
+            Ok(l) => applications.extend(l),
+            Err(e) if e.is_restricted() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    applications.sort();
+    if let Ok(bps) = client.list_blueprints().await {
+        blueprints.extend(bps.into_iter().map(|b| b.name));
+    }
+    Ok(Catalog {
+        orgs,
+        environments,
+        applications,
+        blueprints: blueprints.into_iter().collect(),
+    })
+}
+
+/// Where a Blueprint runs in every Organization the identity may see.
+async fn usage_everywhere(
+    client: &ApiClient,
+    blueprint: &str,
+) -> Result<crate::model::BlueprintUsage, ApiError> {
+    let orgs = client.list_all_orgs().await?;
+    let answers: Vec<_> = futures::stream::iter(orgs)
+        .map(|org| async move { client.blueprint_usage(&org.name, blueprint).await })
+        .buffer_unordered(CATALOG_CONCURRENCY)
+        .collect()
+        .await;
+    let mut all = crate::model::BlueprintUsage {
+        org: String::new(),
+        blueprint: blueprint.to_string(),
+        latest_version: String::new(),
+        usages: Vec::new(),
+    };
+    for answer in answers {
+        match answer {
+            Ok(u) => {
+                if all.latest_version.is_empty() {
+                    all.latest_version = u.latest_version;
+                }
+                all.usages.extend(u.usages);
+            }
+            Err(e) if e.is_restricted() || matches!(e, ApiError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    all.usages
+        .sort_by(|a, b| (&a.environment, &a.application).cmp(&(&b.environment, &b.application)));
+    Ok(all)
+}

@@ -1,0 +1,182 @@
+//! The console without a terminal, for integration tests and benchmarks: the same state,
+//! update, runner and client as the real loop, driven by key strings and run until idle
+//! (no answer outstanding, nothing queued) instead of by a clock.
+//!
+//! Key strings are whitespace-separated keys in keymap spelling (`j`, `enter`, `esc`,
+//! `ctrl-r`, `shift-tab`); text in single quotes is typed character by character
+//! (`: 'env digital-channels-stg' enter`).
+
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+use super::runner::Runner;
+use super::startup::SignInMethod;
+use super::{Event, from_event};
+use crate::keymap::{Key, Keymap, Preset};
+use crate::state::{Input, Session, State, open_deep, update};
+use crate::ui::Ui;
+use crate::views::Target;
+
+/// A console driven by tests.
+pub struct Headless {
+    pub state: State,
+    runner: Runner,
+    rx: mpsc::Receiver<Event>,
+}
+
+/// Why a key string could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadKeys(pub String);
+
+impl Headless {
+    /// A console on the sandbox at `base_url`, signing in as `persona`, opened at `open`.
+    /// Call [`Headless::settle`] to let it sign in and load.
+    pub fn sandbox(base_url: &str, persona: &str, size: (u16, u16), open: Target) -> Headless {
+        let (keymap, _) = Keymap::preset(Preset::Default);
+        let session = Session {
+            sandbox: true,
+            persona: Some(persona.to_string()),
+            signing_in: true,
+            ..Session::default()
+        };
+        let mut state = State::new(keymap, session, size, Utc::now());
+        let _ = open_deep(&mut state, open);
+        let (tx, rx) = mpsc::channel(1024);
+        let mut runner = Runner::new(
+            tx,
+            SignInMethod::Sandbox {
+                base_url: base_url.to_string(),
+            },
+        );
+        runner.sign_in(Some(persona.to_string()));
+        Headless { state, runner, rx }
+    }
+
+    /// Applies one input and runs its effects.
+    pub fn input(&mut self, input: Input) {
+        let effects = update(&mut self.state, input, Utc::now());
+        self.runner.run(effects);
+        self.runner.follow(self.state.subscription());
+    }
+
+    /// Presses the keys of a key string.
+    pub fn keys(&mut self, spec: &str) -> Result<(), BadKeys> {
+        for key in parse_keys(spec)? {
+            self.input(Input::Key(key.to_event()));
+        }
+        Ok(())
+    }
+
+    /// Processes answers until none is outstanding and nothing is queued, or `limit`
+    /// passes (then says what was still awaited).
+    pub async fn settle(&mut self, limit: Duration) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            while let Ok(event) = self.rx.try_recv() {
+                self.receive(event);
+            }
+            if self.runner.pending() == 0 {
+                return Ok(());
+            }
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(event)) => self.receive(event),
+                Ok(None) => return Err("the event channel closed".into()),
+                Err(_) => {
+                    return Err(format!(
+                        "still waiting for {} answers after {limit:?}",
+                        self.runner.pending()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Waits for the next event (live events, timers) for at most `limit` and applies it;
+    /// `false` if none came.
+    pub async fn next_event(&mut self, limit: Duration) -> bool {
+        match tokio::time::timeout(limit, self.rx.recv()).await {
+            Ok(Some(event)) => {
+                self.receive(event);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn receive(&mut self, event: Event) {
+        let input = from_event(event, &mut self.runner, &mut self.state);
+        self.input(input);
+    }
+
+    /// The screen as text, drawn with `ui`.
+    pub fn screen(&self, ui: &Ui) -> String {
+        let (w, h) = self.state.size;
+        let Ok(mut terminal) = Terminal::new(TestBackend::new(w, h));
+        let Ok(_) = terminal.draw(|f| crate::views::screen::render(f, &self.state, ui));
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..h {
+            for x in 0..w {
+                out.push_str(buffer[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Parses a key string (see the module docs).
+pub fn parse_keys(spec: &str) -> Result<Vec<Key>, BadKeys> {
+    let mut keys = Vec::new();
+    let mut rest = spec.trim_start();
+    while !rest.is_empty() {
+        if let Some(quoted) = rest.strip_prefix('\'') {
+            let end = quoted
+                .find('\'')
+                .ok_or_else(|| BadKeys(format!("unclosed quote in {spec:?}")))?;
+            for c in quoted[..end].chars() {
+                let key: Key = if c == ' ' {
+                    "space".parse()
+                } else {
+                    c.to_string().parse()
+                }
+                .map_err(|e| BadKeys(format!("{c:?}: {e}")))?;
+                keys.push(key);
+            }
+            rest = quoted[end + 1..].trim_start();
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = &rest[..end];
+        keys.push(
+            token
+                .parse()
+                .map_err(|e| BadKeys(format!("{token:?}: {e}")))?,
+        );
+        rest = rest[end..].trim_start();
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_strings_name_keys_and_quote_text() {
+        let keys = parse_keys(": 'env a-b' enter ctrl-r").unwrap();
+        let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            names,
+            [
+                ":", "e", "n", "v", "space", "a", "-", "b", "enter", "ctrl-r"
+            ]
+        );
+        assert!(parse_keys("'open").is_err());
+        assert!(parse_keys("nonsense-key").is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! The console's loop: input, messages and the render deadline in one `select!`; `update`
+//! for each, effects to the runner, and a frame only when something changed (at most one
+//! every [`FRAME_INTERVAL`]). Idle means asleep: no tick unless something on screen
+//! animates. Owns the terminal through `terminal::TerminalGuard`; never does I/O itself
+//! beyond drawing.
+
+pub mod fetch;
+pub mod frame;
+pub mod headless;
+pub mod runner;
+pub mod startup;
+
+use std::io::{self, Stdout};
+use std::time::Duration;
+
+use chrono::Utc;
+use color_eyre::eyre::{Result, WrapErr};
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::keymap::Keymap;
+use crate::msg::{Msg, SignInMsg};
+use crate::state::{Input, Notice, Session, State, open_deep, update};
+use crate::terminal::{Options, TerminalGuard, shutdown_signal};
+use crate::ui::Ui;
+use crate::views::Target;
+use frame::FrameWriter;
+use runner::{LoopEffect, Runner};
+use startup::{Connected, SignInMethod};
+
+/// Shortest time between two frames (about 60 a second).
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// What reaches the loop from background tasks.
+#[derive(Debug)]
+pub enum Event {
+    Msg(Msg),
+    /// A sign-in finished: the client to use from now on.
+    Connected(Box<Connected>),
+}
+
+/// How the console starts.
+pub struct Launch {
+    pub ui: Ui,
+    pub keymap: Keymap,
+    pub session: Session,
+    pub method: SignInMethod,
+    /// The first sign-in: a demo persona, or the client of a profile.
+    pub first: FirstSignIn,
+    /// Where to open (`--open`).
+    pub open: Target,
+    /// Warnings from configuration files, shown once in the status bar.
+    pub warnings: Vec<String>,
+}
+
+/// The first sign-in.
+pub enum FirstSignIn {
+    /// Start the embedded sandbox, then sign in to it as `persona`.
+    Sandbox {
+        options: Box<crate::sandbox::SandboxOptions>,
+        persona: String,
+        /// Read provisioning runs elsewhere than the sandbox's own `/sovereign`.
+        provisioning_url: Option<String>,
+    },
+    /// A configured Sovereign: its client, signed in by device flow when needed.
+    Client(crate::api::ApiClient),
+}
+
+type Term = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
+
+/// Runs the console until the person quits or the terminal goes away.
+pub async fn run(launch: Launch) -> Result<()> {
+    let mut guard =
+        TerminalGuard::enter(Options::default()).wrap_err("entering full-screen mode")?;
+    let mut terminal: Term = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))
+        .wrap_err("starting the screen")?;
+    let size = terminal.size().unwrap_or_default();
+    let mut state = State::new(
+        launch.keymap,
+        launch.session,
+        (size.width, size.height),
+        Utc::now(),
+    );
+    if let Some(w) = launch.warnings.first() {
+        let more = launch.warnings.len() - 1;
+        state.notice = Some(Notice {
+            text: if more > 0 {
+                format!("{w} (and {more} more)")
+            } else {
+                w.clone()
+            },
+            error: true,
+        });
+    }
+    // Until sign-in finishes, the views wait (their fetches queue in the runner).
+    let _ = open_deep(&mut state, launch.open);
+    // The first frame, before any I/O.
+    draw(&mut terminal, &mut state, &launch.ui)?;
+
+    let (tx, mut rx) = mpsc::channel::<Event>(1024);
+    let mut method = launch.method.clone();
+    let mut sandbox = None;
+    let mut first_persona = None;
+    match &launch.first {
+        FirstSignIn::Sandbox {
+            options, persona, ..
+        } => match crate::sandbox::spawn((**options).clone()).await {
+            Ok(running) => {
+                method = SignInMethod::Sandbox {
+                    base_url: running.base_url.clone(),
+                };
+                sandbox = Some(running);
+                first_persona = Some(persona.clone());
+            }
+            Err(e) => {
+                state.session.signing_in = false;
+                state.session.error = Some(format!("The sandbox could not start: {e}"));
+                state.dirty = true;
+            }
+        },
+        FirstSignIn::Client(_) => {}
+    }
+    let mut runner = Runner::new(tx.clone(), method);
+    match launch.first {
+        FirstSignIn::Sandbox { .. } => {
+            if first_persona.is_some() {
+                runner.sign_in(first_persona);
+            }
+        }
+        FirstSignIn::Client(client) => {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let event = match startup::device_sign_in(client, false, &tx).await {
+                    Ok(c) => Event::Connected(Box::new(c)),
+                    Err(e) => Event::Msg(Msg::SignIn(SignInMsg::Failed(e))),
+                };
+                let _ = tx.send(event).await;
+            });
+        }
+    }
+
+    let mut events = EventStream::new();
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    let mut last_frame = Instant::now();
+    loop {
+        let wake = state.wake_after();
+        let frame_due = last_frame + FRAME_INTERVAL;
+        let input = tokio::select! {
+            biased;
+            _ = &mut signal => break,
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => match to_input(ev) {
+                    Some(i) => Some(i),
+                    None => continue,
+                },
+                // The terminal went away (SSH dropped): leave at once.
+                Some(Err(_)) | None => break,
+            },
+            Some(event) = rx.recv() => Some(from_event(event, &mut runner, &mut state)),
+            () = tokio::time::sleep_until(frame_due), if state.dirty => None,
+            () = tokio::time::sleep(wake.unwrap_or(Duration::MAX)), if wake.is_some() => Some(Input::Tick),
+        };
+        if let Some(input) = input {
+            let effects = update(&mut state, input, Utc::now());
+            for effect in runner.run(effects) {
+                match effect {
+                    LoopEffect::Quit => state.quit = true,
+                    LoopEffect::Suspend => {
+                        drop(events);
+                        guard.suspend().wrap_err("suspending")?;
+                        events = EventStream::new();
+                        terminal.clear().wrap_err("repainting")?;
+                        state.dirty = true;
+                    }
+                    LoopEffect::Copy(text) => copy(&mut terminal, &text)?,
+                }
+            }
+            runner.follow(state.subscription());
+            // Drain what is already queued before drawing, so a burst is one frame.
+            while let Ok(event) = rx.try_recv() {
+                let input = from_event(event, &mut runner, &mut state);
+                let effects = update(&mut state, input, Utc::now());
+                runner.run(effects);
+                runner.follow(state.subscription());
+            }
+        }
+        if state.quit {
+            break;
+        }
+        if state.dirty && Instant::now() >= last_frame + FRAME_INTERVAL {
+            draw(&mut terminal, &mut state, &launch.ui)?;
+            last_frame = Instant::now();
+        }
+    }
+    runner.shutdown();
+    drop(terminal);
+    guard.leave().wrap_err("restoring the terminal")?;
+    if let Some(sandbox) = sandbox {
+        let _ = tokio::time::timeout(runner::SHUTDOWN_GRACE, sandbox.shutdown()).await;
+    }
+    Ok(())
+}
+
+/// Turns what a background task sent into an input for `update`.
+pub fn from_event(event: Event, runner: &mut Runner, state: &mut State) -> Input {
+    runner.received(&event);
+    match event {
+        Event::Msg(msg) => Input::Msg(msg),
+        Event::Connected(c) => {
+            let Connected {
+                client,
+                me,
+                persona,
+                sovereign,
+            } = *c;
+            runner.connected(client);
+            let _ = state;
+            Input::Msg(Msg::SignIn(SignInMsg::SignedIn {
+                me: Box::new(me),
+                persona,
+                sovereign,
+            }))
+        }
+    }
+}
+
+fn to_input(ev: TermEvent) -> Option<Input> {
+    match ev {
+        TermEvent::Key(k) => Some(Input::Key(k)),
+        TermEvent::Paste(p) => Some(Input::Paste(p)),
+        TermEvent::Resize(w, h) => Some(Input::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn draw(terminal: &mut Term, state: &mut State, ui: &Ui) -> Result<()> {
+    terminal
+        .draw(|f| crate::views::screen::render(f, state, ui))
+        .wrap_err("drawing")?;
+    terminal
+        .backend_mut()
+        .writer_mut()
+        .commit()
+        .wrap_err("writing the frame")?;
+    state.dirty = false;
+    Ok(())
+}
+
+fn copy(terminal: &mut Term, text: &str) -> Result<()> {
+    use crossterm::clipboard::CopyToClipboard;
+    crossterm::queue!(
+        terminal.backend_mut().writer_mut(),
+        CopyToClipboard::to_clipboard_from(text)
+    )
+    .wrap_err("copying")?;
+    terminal
+        .backend_mut()
+        .writer_mut()
+        .commit()
+        .wrap_err("copying")?;
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! The effect runner: turns the `Effect`s of `update` into tokio tasks, and keeps the one
+//! live events subscription following the view on top. Every result comes back as an
+//! [`Event`] on the loop's channel; nothing here touches the state.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::Event;
+use super::fetch::fetch;
+use super::startup::{SignInMethod, device_sign_in, sandbox_sign_in};
+use crate::api::ApiClient;
+use crate::api::follow::follow_events;
+use crate::api::sse::StreamOptions;
+use crate::effect::Effect;
+use crate::msg::{Msg, SignInMsg};
+use crate::views::Scope;
+
+/// What the loop itself must do (it owns the terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoopEffect {
+    Suspend,
+    Copy(String),
+    Quit,
+}
+
+/// The runner's state: the signed-in client, effects waiting for it, the subscription.
+pub struct Runner {
+    client: Option<ApiClient>,
+    /// Fetches asked for before sign-in finished; run once it has.
+    waiting: Vec<Effect>,
+    tx: mpsc::Sender<Event>,
+    method: SignInMethod,
+    live: Option<(Scope, CancellationToken)>,
+    /// Fetches and sign-ins started whose answer has not come back yet.
+    pending: usize,
+    /// Cancels everything the runner started when the console ends.
+    root: CancellationToken,
+}
+
+impl Runner {
+    pub fn new(tx: mpsc::Sender<Event>, method: SignInMethod) -> Runner {
+        Runner {
+            client: None,
+            waiting: Vec::new(),
+            tx,
+            method,
+            live: None,
+            pending: 0,
+            root: CancellationToken::new(),
+        }
+    }
+
+    /// The signed-in client changed: run what waited, restart the subscription.
+    pub fn connected(&mut self, client: ApiClient) {
+        self.client = Some(client);
+        if let Some((_, cancel)) = self.live.take() {
+            cancel.cancel();
+        }
+        let waiting = std::mem::take(&mut self.waiting);
+        // Counted when they were first asked for; spawning them counts them again.
+        self.pending = self.pending.saturating_sub(waiting.len());
+        for effect in waiting {
+            self.spawn(effect);
+        }
+    }
+
+    /// Runs `effects`; returns those only the loop can carry out.
+    pub fn run(&mut self, effects: Vec<Effect>) -> Vec<LoopEffect> {
+        let mut for_loop = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Suspend => for_loop.push(LoopEffect::Suspend),
+                Effect::Copy(text) => for_loop.push(LoopEffect::Copy(text)),
+                Effect::Quit => for_loop.push(LoopEffect::Quit),
+                other => self.spawn(other),
+            }
+        }
+        for_loop
+    }
+
+    /// Answers still to come (fetches and sign-ins); 0 means the console is idle but for
+    /// live events and timers.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Notes that `event` came back (call for every event received).
+    pub fn received(&mut self, event: &Event) {
+        if matches!(
+            event,
+            Event::Connected(_)
+                | Event::Msg(Msg::Fetched { .. })
+                | Event::Msg(Msg::SignIn(SignInMsg::Failed(_)))
+        ) {
+            self.pending = self.pending.saturating_sub(1);
+        }
+    }
+
+    fn spawn(&mut self, effect: Effect) {
+        match effect {
+            Effect::Fetch { request, query } => {
+                self.pending += 1;
+                let Some(client) = self.client.clone() else {
+                    self.waiting.push(Effect::Fetch { request, query });
+                    return;
+                };
+                let tx = self.tx.clone();
+                let cancel = self.root.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        result = fetch(&client, query) => {
+                            let _ = tx.send(Event::Msg(Msg::Fetched { request, result })).await;
+                        }
+                        () = cancel.cancelled() => {}
+                    }
+                });
+            }
+            Effect::After { after, msg } => {
+                let tx = self.tx.clone();
+                let cancel = self.root.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = tokio::time::sleep(after) => {
+                            let _ = tx.send(Event::Msg(*msg)).await;
+                        }
+                        () = cancel.cancelled() => {}
+                    }
+                });
+            }
+            Effect::SignIn { persona } => self.sign_in(persona),
+            Effect::Suspend | Effect::Copy(_) | Effect::Quit => {}
+        }
+    }
+
+    /// Signs in: as a demo persona on the sandbox, or by device flow.
+    pub fn sign_in(&mut self, persona: Option<String>) {
+        if matches!(self.method, SignInMethod::Device) && self.client.is_none() {
+            return;
+        }
+        self.pending += 1;
+        let tx = self.tx.clone();
+        let method = self.method.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let result = match (&method, client) {
+                (SignInMethod::Sandbox { base_url }, client) => {
+                    let persona = persona.unwrap_or_else(|| "admin".to_string());
+                    let config = client.map(|c| c.config().clone());
+                    sandbox_sign_in(base_url, &persona, config).await
+                }
+                (SignInMethod::Device, Some(client)) => device_sign_in(client, true, &tx).await,
+                (SignInMethod::Device, None) => unreachable_without_client(),
+            };
+            let event = match result {
+                Ok(connected) => Event::Connected(Box::new(connected)),
+                Err(e) => Event::Msg(Msg::SignIn(SignInMsg::Failed(e))),
+            };
+            let _ = tx.send(event).await;
+        });
+    }
+
+    /// Keeps the live subscription on `scope` (none: no subscription).
+    pub fn follow(&mut self, scope: Option<Scope>) {
+        if self.live.as_ref().map(|(s, _)| s) == scope.as_ref() {
+            return;
+        }
+        if let Some((_, cancel)) = self.live.take() {
+            cancel.cancel();
+        }
+        let (Some(scope), Some(client)) = (scope, self.client.clone()) else {
+            return;
+        };
+        let cancel = self.root.child_token();
+        let (live_tx, mut live_rx) = mpsc::channel(256);
+        follow_events(
+            client,
+            scope.org.clone(),
+            scope.env.clone(),
+            StreamOptions::console(),
+            live_tx,
+            cancel.clone(),
+        );
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = live_rx.recv().await {
+                if tx.send(Event::Msg(Msg::Live(msg))).await.is_err() {
+                    break;
+                }
+            }
+        });
+        self.live = Some((scope, cancel));
+    }
+
+    /// Stops every task the runner started.
+    pub fn shutdown(&mut self) {
+        self.root.cancel();
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        self.root.cancel();
+    }
+}
+
+/// The device flow re-signs an existing client; `sign_in` returns early without one.
+fn unreachable_without_client() -> Result<super::startup::Connected, crate::api::ApiError> {
+    Err(crate::api::ApiError::NotSignedIn)
+}
+
+/// How long a quitting console waits for the embedded sandbox to stop.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);

@@ -1,0 +1,111 @@
+//! Connecting: starting the embedded sandbox and signing in as a demo persona, or reaching
+//! a configured Sovereign and signing in by device flow (the prompt goes to the screen as
+//! text). Runs off the UI task and reports through the event channel.
+
+use tokio::sync::mpsc;
+
+use super::Event;
+use crate::api::{ApiClient, ApiError, ClientConfig, TokenSource};
+use crate::model::Me;
+use crate::msg::{Msg, SignInMsg};
+
+/// How this console signs in.
+#[derive(Debug, Clone)]
+pub enum SignInMethod {
+    /// The embedded (or a local) sandbox at `base_url`: demo personas, approved by the
+    /// console itself on the sandbox's verification page.
+    Sandbox { base_url: String },
+    /// A real Sovereign: the device flow, approved by the person in a browser.
+    Device,
+}
+
+/// A signed-in client.
+#[derive(Debug, Clone)]
+pub struct Connected {
+    pub client: ApiClient,
+    pub me: Me,
+    pub persona: Option<String>,
+    pub sovereign: String,
+}
+
+/// Signs in to the sandbox at `base_url` as `persona` with a fresh client.
+pub async fn sandbox_sign_in(
+    base_url: &str,
+    persona: &str,
+    config: Option<ClientConfig>,
+) -> Result<Connected, ApiError> {
+    let config = match config {
+        Some(c) => c,
+        None => ClientConfig::parse(base_url)?,
+    };
+    let client = ApiClient::new(config, TokenSource::None)?;
+    let verify = client.api_url_from(crate::sandbox::identity::VERIFICATION_PATH)?;
+    let http = client.stream_http();
+    let who = persona.to_string();
+    client
+        .sign_in_with_device_approved(|prompt| async move {
+            let answer = http
+                .post(verify.clone())
+                .form(&[
+                    ("user_code", prompt.user_code.as_str()),
+                    ("persona", who.as_str()),
+                    ("decision", "approve"),
+                ])
+                .send()
+                .await
+                .map_err(|e| ApiError::SignInFailed {
+                    code: "verification-unreachable".into(),
+                    detail: format!("the sandbox's verification page could not be reached: {e}"),
+                    request_id: None,
+                })?;
+            if answer.status().is_success() {
+                Ok(())
+            } else {
+                Err(ApiError::SignInFailed {
+                    code: "persona-refused".into(),
+                    detail: format!(
+                        "the sandbox refused persona {who:?} ({}); Ctrl-P lists the personas",
+                        answer.status()
+                    ),
+                    request_id: None,
+                })
+            }
+        })
+        .await?;
+    finish(client, Some(persona.to_string())).await
+}
+
+/// Signs `client` in by device flow if it has no session, showing the prompt on screen.
+pub async fn device_sign_in(
+    client: ApiClient,
+    force: bool,
+    tx: &mpsc::Sender<Event>,
+) -> Result<Connected, ApiError> {
+    if force || !client.session().is_signed_in() {
+        let tx = tx.clone();
+        client
+            .sign_in_with_device(move |prompt| {
+                let _ = tx.try_send(Event::Msg(Msg::SignIn(SignInMsg::Prompt {
+                    verification_uri: prompt
+                        .verification_uri_complete
+                        .clone()
+                        .unwrap_or(prompt.verification_uri),
+                    user_code: prompt.user_code,
+                })));
+            })
+            .await?;
+    }
+    finish(client, None).await
+}
+
+async fn finish(client: ApiClient, persona: Option<String>) -> Result<Connected, ApiError> {
+    let (meta, me) = tokio::join!(client.meta(), client.me());
+    let me = me?;
+    let sovereign = meta.map(|m| m.sovereign.name).unwrap_or_default();
+    Ok(Connected {
+        client,
+        me,
+        persona,
+        sovereign,
+    })
+}
