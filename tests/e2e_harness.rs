@@ -2,6 +2,7 @@
 //! `catalyst-tui --help`, and `sh` scripts that print escapes, echo the bytes they receive
 //! as hex, report their terminal size, trap signals. Each assertion can fail if the
 //! harness mis-reads the screen, mis-encodes a key, or leaks the caller's environment.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
 mod e2e_support;
 
@@ -24,7 +25,8 @@ fn squeezed(text: &str) -> String {
 
 #[test]
 fn help_of_the_real_binary_reaches_the_screen() {
-    let term = Term::spawn(&["--help"], &[], 80, 24);
+    // A tall terminal: the summary outgrows 24 rows and would scroll its head away.
+    let term = Term::spawn(&["-h"], &[], 100, 100);
     term.wait_for("Usage: catalyst-tui", WAIT).unwrap();
     term.wait_for("Serve the embedded sandbox Sovereign", WAIT)
         .unwrap();
