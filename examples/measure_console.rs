@@ -273,6 +273,7 @@ fn bytes(common: &Common, keys: &str) {
     term.wait_quiet(Duration::from_millis(common.settle_ms), common.timeout())
         .unwrap_or_else(|e| fail(&e));
     let written = term.bytes_read() - before;
+    // Zero when nothing came (the last output is from before the keys).
     let last = term.last_output_at().saturating_duration_since(sent);
     quit(&term);
     println!("bytes: keys {keys:?} at {}x{}", common.cols, common.rows);

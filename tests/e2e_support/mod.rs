@@ -367,14 +367,16 @@ impl Term {
         }
     }
 
-    /// Blocks until the program has written nothing for `quiet` (e.g. the screen settled);
-    /// fails after `timeout` with the screen in the message.
+    /// Blocks until the program has written nothing for `quiet`, counted from the later of
+    /// its last output and this call (so after sending keys it waits for the answer to
+    /// finish, not just for old silence); fails after `timeout` with the screen.
     pub fn wait_quiet(&self, quiet: Duration, timeout: Duration) -> Result<(), String> {
-        let deadline = Instant::now() + timeout;
+        let called = Instant::now();
+        let deadline = called + timeout;
         let mut state = self.shared.lock();
         loop {
             let now = Instant::now();
-            let silent_until = state.last_update + quiet;
+            let silent_until = state.last_update.max(called) + quiet;
             if now >= silent_until || state.eof {
                 return Ok(());
             }
