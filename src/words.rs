@@ -97,3 +97,92 @@ pub fn not_available(action: Action) -> String {
 pub fn copied(text: &str) -> String {
     format!("Copied \u{201c}{text}\u{201d} to the clipboard.")
 }
+
+// The Application view.
+pub const APPLICATION: &str = "Application";
+pub const UNEXPECTED_ANSWER: &str = "The server answered with something this view did not ask for.";
+pub const NO_ENDPOINT: &str = "no endpoint";
+pub const NOTHING: &str = "nothing";
+pub const NO_OWNER: &str = "no owner team";
+pub const STARTING: &str = "starting";
+pub const NO_REGIONS: &str = "No regions reported yet.";
+pub const NEVER_ROTATED: &str = "never rotated";
+pub const SECRETS_NOTE: &str = "Names, keys and sizes only: values are never shown.";
+pub const NO_SECRETS: &str = "This Application has no secrets.";
+pub const NO_SECRETS_NEXT: &str = "Secrets its Blueprint declares appear here once created.";
+pub const NO_PODS: &str = "No pods are running for this Application.";
+pub const NO_PODS_NEXT: &str = "Pods appear here as soon as they are scheduled.";
+pub const NO_DEPLOYS: &str = "Nothing has been deployed yet.";
+pub const NO_DEPLOYS_NEXT: &str = "Every install, update and rollback is recorded here.";
+pub const MANIFESTS_TITLE: &str = "Rendered manifests";
+pub const EMPTY_YAML: &str = "This document is empty.";
+pub const EMPTY_YAML_NEXT: &str = "Press Ctrl-R to read it again.";
+
+/// The title of the Settings tab.
+pub fn settings_title(blueprint: &str) -> String {
+    format!("Values of {blueprint}")
+}
+
+/// An open promotion waiting on this Application.
+pub fn promotion_waiting(id: &str) -> String {
+    format!("waiting for approval ({id})")
+}
+
+/// The Application was uninstalled while on screen.
+pub fn app_removed(app: &str, env: &str) -> String {
+    format!("{app} was removed from {env}.")
+}
+
+/// Secrets roll-up.
+pub fn secrets_count(secrets: usize, keys: usize) -> String {
+    let s = if secrets == 1 { "" } else { "s" };
+    let k = if keys == 1 { "" } else { "s" };
+    format!("{secrets} secret{s}, {keys} key{k}.")
+}
+
+/// Pods roll-up.
+pub fn pods_count(pods: usize) -> String {
+    format!("{pods} pod{}", if pods == 1 { "" } else { "s" })
+}
+
+/// Restarts roll-up.
+pub fn restarts_count(restarts: u32) -> String {
+    format!("{restarts} restart{}", if restarts == 1 { "" } else { "s" })
+}
+
+/// Which search match is shown.
+pub fn match_position(at: usize, of: usize) -> String {
+    format!("match {at} of {of}")
+}
+
+/// How many lines match, before jumping to one.
+pub fn match_count(n: usize) -> String {
+    format!("{n} match{}", if n == 1 { "" } else { "es" })
+}
+
+/// A search that found nothing.
+pub fn no_match_for(query: &str) -> String {
+    format!("no match for \u{201c}{query}\u{201d}")
+}
+
+/// Which lines of a document are on screen.
+pub fn lines_shown(first: usize, last: usize, of: usize) -> String {
+    format!("lines {first}-{last} of {of}")
+}
+
+// The Blueprint usage view.
+pub const BLUEPRINT_USAGE: &str = "Blueprint usage";
+/// Marks a copy behind the latest version (reads without colour).
+pub const BEHIND: &str = "behind";
+
+/// Where a Blueprint runs.
+pub fn usage_count(envs: usize, apps: usize) -> String {
+    let e = if envs == 1 { "" } else { "s" };
+    let a = if apps == 1 { "" } else { "s" };
+    format!("{envs} Environment{e}, {apps} Application{a}")
+}
+
+/// How many copies are behind the latest version.
+pub fn behind_count(n: usize) -> String {
+    format!("{n} behind latest")
+}
