@@ -23,6 +23,8 @@ pub struct Glyphs {
     pub breadcrumb: &'static str,
     /// Separates items in the status bar.
     pub separator: &'static str,
+    /// Separates items within a line of text (`2 reviews · 1 access request`).
+    pub dot: &'static str,
     /// A check that passed (policy rule met).
     pub check: &'static str,
     /// A check that failed.
@@ -60,6 +62,7 @@ impl Glyphs {
         ellipsis: "…",
         breadcrumb: "›",
         separator: "│",
+        dot: "·",
         check: "✓",
         cross: "✗",
         collapsed: "▸",
@@ -77,6 +80,7 @@ impl Glyphs {
         ellipsis: "...",
         breadcrumb: ">",
         separator: "|",
+        dot: "|",
         check: "v",
         cross: "x",
         collapsed: "+",
@@ -149,6 +153,7 @@ impl Glyphs {
             self.ellipsis,
             self.breadcrumb,
             self.separator,
+            self.dot,
             self.check,
             self.cross,
             self.collapsed,

@@ -337,7 +337,7 @@ fn render_inbox(frame: &mut Frame, area: Rect, ui: &Ui, inbox: &Load<Inbox>) {
                 plural(i.reviews, "review", "reviews"),
                 count_style(ui, i.reviews),
             ),
-            Span::styled(" · ", dim),
+            Span::styled(format!(" {} ", ui.glyphs.dot), dim),
             Span::styled(
                 plural(i.access_requests, "access request", "access requests"),
                 count_style(ui, i.access_requests),
@@ -345,7 +345,7 @@ fn render_inbox(frame: &mut Frame, area: Rect, ui: &Ui, inbox: &Load<Inbox>) {
         ]),
         None => match inbox.problem() {
             Some(_) => Line::styled(" Waiting for me: unavailable", dim),
-            None => Line::styled(" Waiting for me: …", dim),
+            None => Line::styled(format!(" Waiting for me: {}", ui.glyphs.ellipsis), dim),
         },
     };
     frame.render_widget(Paragraph::new(line), area);
