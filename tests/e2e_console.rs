@@ -276,3 +276,39 @@ fn a_vanished_terminal_ends_the_process_within_two_seconds() {
         "still running 2 s after its terminal went away"
     );
 }
+
+#[test]
+fn a_storm_of_resizes_ends_in_a_frame_of_the_final_size() {
+    let term = start(&[]);
+    for i in 0..500u16 {
+        term.resize(60 + i % 80, 20 + i % 30);
+    }
+    term.resize(100, 30);
+    // The last frame is drawn for 100x30: the identity ends the header at the right edge
+    // and the key bar is on row 30.
+    term.wait_for(
+        |s: &vt100::Screen| {
+            let row = |r: u16| s.contents_between(r, 0, r, 100);
+            s.size() == (30, 100)
+                && row(0).contains("SANDBOX")
+                && row(0).trim_end().ends_with("(admin)")
+                && row(0).trim_end().chars().count() > 90
+                && row(29).contains("help")
+        },
+        STEP,
+    )
+    .unwrap();
+    assert!(!term.exited(), "the console survived the storm");
+    term.send("q");
+    assert!(term.wait_exit(STEP).is_some_and(|s| s.success()));
+}
+
+#[test]
+fn the_palette_jumps_to_an_environment_by_name() {
+    let term = start(&[]);
+    term.send(":env digital-channels-uat<enter>");
+    term.wait_for("digital-channels-uat", STEP).unwrap();
+    term.wait_for("grouped by status", STEP).unwrap();
+    term.send("q");
+    assert!(term.wait_exit(STEP).is_some_and(|s| s.success()));
+}
