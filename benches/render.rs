@@ -41,7 +41,10 @@ fn app(i: usize) -> Application {
         AppStatus::Paused,
         AppStatus::PendingApproval,
     ];
-    let at = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).single().unwrap_or_default();
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 20, 8, 0, 0)
+        .single()
+        .unwrap_or_default();
     Application {
         name: format!("service-{i:05}"),
         environment: ENV.into(),
@@ -52,12 +55,17 @@ fn app(i: usize) -> Application {
             AppKind::Application
         },
         blueprint: BlueprintRef {
-            name: format!("bp-{}", ["microservice", "wordpress", "postgres", "redis"][i % 4]),
+            name: format!(
+                "bp-{}",
+                ["microservice", "wordpress", "postgres", "redis"][i % 4]
+            ),
             version: format!("2.{}.{}", i % 7, i % 3),
         },
         status: statuses[i % statuses.len()],
         status_detail: String::new(),
-        endpoint: Some(format!("https://service-{i:05}.stg.digital-channels.example")),
+        endpoint: Some(format!(
+            "https://service-{i:05}.stg.digital-channels.example"
+        )),
         placement: Placement {
             mode: PlacementMode::SingleRegion,
             regions: vec!["fsn".into()],
@@ -106,7 +114,10 @@ fn loaded(w: u16, h: u16) -> State {
         }),
         ..Session::default()
     };
-    let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .single()
+        .unwrap_or_default();
     let mut state = State::new(keymap, session, (w, h), now);
     let effects = open_deep(&mut state, Target::Env(ENV.into()));
     let Some(Effect::Fetch { request, .. }) = effects.last().cloned() else {
@@ -123,7 +134,6 @@ fn loaded(w: u16, h: u16) -> State {
     );
     state
 }
-
 
 type Term = Terminal<CrosstermBackend<FrameWriter<std::io::Sink>>>;
 
@@ -181,13 +191,16 @@ fn bench(c: &mut Criterion) {
     for (w, h) in [(80, 24), (120, 40), (200, 60)] {
         let state = loaded(w, h);
         let mut t = terminal(w, h);
-        c.bench_function(&format!("P3 env view, 10k apps, grid {w}x{h}, full frame"), |b| {
-            b.iter(|| {
-                // Force a full diff each time: the worst case of a frame.
-                let _ = t.clear();
-                black_box(frame(&mut t, &state, &ui))
-            })
-        });
+        c.bench_function(
+            &format!("P3 env view, 10k apps, grid {w}x{h}, full frame"),
+            |b| {
+                b.iter(|| {
+                    // Force a full diff each time: the worst case of a frame.
+                    let _ = t.clear();
+                    black_box(frame(&mut t, &state, &ui))
+                })
+            },
+        );
     }
     let mut state = loaded(120, 40);
     update(

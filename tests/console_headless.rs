@@ -184,7 +184,9 @@ async fn cards_follow_live_events_without_listing_again() {
         .value()
         .unwrap()
         .iter()
-        .find(|a| a.status == AppStatus::Running && a.kind == catalyst_tui::model::AppKind::Application)
+        .find(|a| {
+            a.status == AppStatus::Running && a.kind == catalyst_tui::model::AppKind::Application
+        })
         .map(|a| a.name.clone())
         .unwrap();
     let requests_before = c.state.next_request;

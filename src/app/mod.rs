@@ -174,7 +174,7 @@ pub async fn run(launch: Launch) -> Result<()> {
                         drop(events);
                         guard.suspend().wrap_err("suspending")?;
                         events = EventStream::new();
-                        terminal.clear().wrap_err("repainting")?;
+                        terminal = repaint_after_resume()?;
                         state.dirty = true;
                     }
                     LoopEffect::Copy(text) => copy(&mut terminal, &text)?,
@@ -249,6 +249,17 @@ fn draw(terminal: &mut Term, state: &mut State, ui: &Ui) -> Result<()> {
         .wrap_err("writing the frame")?;
     state.dirty = false;
     Ok(())
+}
+
+/// A fresh terminal on a cleared screen: its first frame paints everything. (Clearing
+/// through ratatui would ask the terminal for the cursor position, a reply the resumed
+/// input reader may swallow.)
+fn repaint_after_resume() -> Result<Term> {
+    use crossterm::terminal::{Clear, ClearType};
+    let mut writer = FrameWriter::new(io::stdout());
+    crossterm::queue!(writer, Clear(ClearType::All)).wrap_err("repainting")?;
+    writer.commit().wrap_err("repainting")?;
+    Terminal::new(CrosstermBackend::new(writer)).wrap_err("repainting")
 }
 
 fn copy(terminal: &mut Term, text: &str) -> Result<()> {
