@@ -220,3 +220,37 @@ async fn cards_follow_live_events_without_listing_again() {
     );
     assert!(c.screen(&ui()).contains("Paused"));
 }
+
+#[tokio::test]
+async fn a_profile_signs_in_by_device_flow_showing_the_code_and_keeps_the_view() {
+    use catalyst_tui::api::{ApiClient, ClientConfig, TokenSource};
+    use catalyst_tui::views::overlays::Overlay;
+    let sb = start().await;
+    let client = ApiClient::new(
+        ClientConfig::parse(&sb.base_url).unwrap(),
+        TokenSource::None,
+    )
+    .unwrap();
+    let mut c = Headless::with_client(client, (80, 24), Target::Org("digital-channels".into()));
+    // The prompt arrives while the sign-in waits.
+    let code = loop {
+        if let Some(Overlay::SignIn { user_code, .. }) = c.state.overlays.last() {
+            break user_code.clone();
+        }
+        assert!(c.next_event(LIMIT).await, "no sign-in prompt");
+    };
+    let screen = c.screen(&ui());
+    assert!(screen.contains(&code), "{screen}");
+    assert!(screen.contains("/device"), "{screen}");
+    // Someone approves it in a browser, as huda.
+    contract_support::post_verification(&sb.base_url, &code, "huda", "approve").await;
+    c.settle(Duration::from_secs(30)).await.unwrap();
+    assert!(c.state.overlays.is_empty());
+    assert_eq!(c.state.routes.len(), 2, "the deep link was kept");
+    let screen = c.screen(&ui());
+    assert!(screen.contains("digital-channels-prod"), "{screen}");
+    assert!(
+        !screen.contains("SANDBOX"),
+        "a profile is not badged as the sandbox"
+    );
+}

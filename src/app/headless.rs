@@ -56,6 +56,31 @@ impl Headless {
         Headless { state, runner, rx }
     }
 
+    /// A console on a configured Sovereign through `client`, signing in by device flow
+    /// when it has no session (the prompt shows on screen; someone must approve it).
+    pub fn with_client(client: crate::api::ApiClient, size: (u16, u16), open: Target) -> Headless {
+        let (keymap, _) = Keymap::preset(Preset::Default);
+        let session = Session {
+            signing_in: true,
+            ..Session::default()
+        };
+        let mut state = State::new(keymap, session, size, Utc::now());
+        let _ = open_deep(&mut state, open);
+        let (tx, rx) = mpsc::channel(1024);
+        let runner = Runner::new(tx.clone(), SignInMethod::Device);
+        tokio::spawn(async move {
+            let event = match super::startup::device_sign_in(client, false, &tx).await {
+                Ok(c) => Event::Connected(Box::new(c)),
+                Err(e) => Event::Msg(crate::msg::Msg::SignIn(crate::msg::SignInMsg::Failed(e))),
+            };
+            let _ = tx.send(event).await;
+        });
+        let mut h = Headless { state, runner, rx };
+        // The first sign-in was started here, not by the runner: count it.
+        h.runner.expect_answer();
+        h
+    }
+
     /// Applies one input and runs its effects.
     pub fn input(&mut self, input: Input) {
         let effects = update(&mut self.state, input, Utc::now());

@@ -132,6 +132,7 @@ pub async fn run(launch: Launch) -> Result<()> {
             }
         }
         FirstSignIn::Client(client) => {
+            runner.expect_answer();
             let tx = tx.clone();
             tokio::spawn(async move {
                 let event = match startup::device_sign_in(client, false, &tx).await {

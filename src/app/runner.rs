@@ -86,6 +86,11 @@ impl Runner {
         self.pending
     }
 
+    /// Counts an answer the runner did not start itself (the first device sign-in).
+    pub fn expect_answer(&mut self) {
+        self.pending += 1;
+    }
+
     /// Notes that `event` came back (call for every event received).
     pub fn received(&mut self, event: &Event) {
         if matches!(
