@@ -19,6 +19,26 @@ impl ListState {
         self.selected = next.clamp(0, len as isize - 1) as usize;
     }
 
+    /// Applies a movement action over `len` rows, `page` rows a page; `false` when the
+    /// action is not a movement.
+    pub fn apply(&mut self, action: crate::action::Action, len: usize, page: usize) -> bool {
+        use crate::action::Action;
+        let page = page.max(1) as isize;
+        let all = len as isize;
+        let delta = match action {
+            Action::MoveDown => 1,
+            Action::MoveUp => -1,
+            Action::PageDown => page,
+            Action::PageUp => -page,
+            Action::Top => -all,
+            Action::Bottom => all,
+            _ => return false,
+        };
+        self.step(delta, len);
+        self.scroll_into_view(page as usize);
+        true
+    }
+
     /// Keeps the selection inside `len` rows (after the list shrank).
     pub fn clamp(&mut self, len: usize) {
         self.selected = self.selected.min(len.saturating_sub(1));

@@ -160,27 +160,19 @@ impl View for BlueprintView {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         let len = self.visible().len();
-        let page = Self::rows_height(cx).max(1) as isize;
-        match action {
-            Action::MoveDown => self.list.step(1, len),
-            Action::MoveUp => self.list.step(-1, len),
-            Action::PageDown => self.list.step(page, len),
-            Action::PageUp => self.list.step(-page, len),
-            Action::Top => self.list.step(-(len as isize), len),
-            Action::Bottom => self.list.step(len as isize, len),
-            Action::Open | Action::MoveRight => {
-                return match self.visible().get(self.list.selected) {
-                    Some(u) => Outcome::Open(Target::App {
-                        env: u.environment.clone(),
-                        app: u.application.clone(),
-                    }),
-                    None => Outcome::Done(Vec::new()),
-                };
-            }
-            _ => return Outcome::Ignored,
+        if self.list.apply(action, len, Self::rows_height(cx)) {
+            return Outcome::Done(Vec::new());
         }
-        self.list.scroll_into_view(Self::rows_height(cx));
-        Outcome::Done(Vec::new())
+        match action {
+            Action::Open | Action::MoveRight => match self.visible().get(self.list.selected) {
+                Some(u) => Outcome::Open(Target::App {
+                    env: u.environment.clone(),
+                    app: u.application.clone(),
+                }),
+                None => Outcome::Done(Vec::new()),
+            },
+            _ => Outcome::Ignored,
+        }
     }
 
     fn on_fetched(
@@ -189,18 +181,10 @@ impl View for BlueprintView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
-        if !self.usage.awaits(request) {
-            return None;
-        }
-        let result = match result {
-            Ok(Data::BlueprintUsage(u)) => Ok((**u).clone()),
-            Ok(_) => Err(Problem::Error {
-                message: words::UNEXPECTED_ANSWER.to_string(),
-                request_id: None,
-            }),
-            Err(e) => Err(Problem::from_error(e, cx.now)),
-        };
-        self.usage.settle(request, result, |p| p);
+        super::settle_answer(&mut self.usage, request, result, cx.now, |d| match d {
+            Data::BlueprintUsage(u) => Some((**u).clone()),
+            _ => None,
+        })?;
         let len = self.visible().len();
         self.list.clamp(len);
         Some(Vec::new())

@@ -14,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{Cx, Outcome, Scope, Target, View};
+use super::{Cx, Outcome, Scope, Target, View, settle_answer};
 use crate::action::Action;
 use crate::api::ApiError;
 use crate::effect::{Effect, Query, RequestId};
@@ -127,24 +127,16 @@ impl View for HomeView {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         let len = self.visible().len();
-        let page = Self::rows_height(cx).max(1) as isize;
-        match action {
-            Action::MoveDown => self.list.step(1, len),
-            Action::MoveUp => self.list.step(-1, len),
-            Action::PageDown => self.list.step(page, len),
-            Action::PageUp => self.list.step(-page, len),
-            Action::Top => self.list.step(-(len as isize), len),
-            Action::Bottom => self.list.step(len as isize, len),
-            Action::Open | Action::MoveRight => {
-                return match self.selected() {
-                    Some(org) => Outcome::Open(Target::Org(org.name.clone())),
-                    None => Outcome::Done(Vec::new()),
-                };
-            }
-            _ => return Outcome::Ignored,
+        if self.list.apply(action, len, Self::rows_height(cx)) {
+            return Outcome::Done(Vec::new());
         }
-        self.list.scroll_into_view(Self::rows_height(cx));
-        Outcome::Done(Vec::new())
+        match action {
+            Action::Open | Action::MoveRight => match self.selected() {
+                Some(org) => Outcome::Open(Target::Org(org.name.clone())),
+                None => Outcome::Done(Vec::new()),
+            },
+            _ => Outcome::Ignored,
+        }
     }
 
     fn on_fetched(
@@ -161,29 +153,21 @@ impl View for HomeView {
             }
             return Some(Vec::new());
         }
-        if self.orgs.awaits(request) {
-            let result = match result {
-                Ok(Data::Orgs(orgs)) => Ok(orgs.clone()),
-                Ok(_) => return Some(Vec::new()),
-                Err(e) => Err(e),
-            };
-            self.orgs
-                .settle(request, result, |e| Problem::from_error(e, cx.now));
+        if settle_answer(&mut self.orgs, request, result, cx.now, |d| match d {
+            Data::Orgs(orgs) => Some(orgs.clone()),
+            _ => None,
+        })
+        .is_some()
+        {
             let len = self.visible().len();
             self.list.clamp(len);
             return Some(Vec::new());
         }
-        if self.inbox.awaits(request) {
-            let result = match result {
-                Ok(Data::Inbox(inbox)) => Ok(inbox.clone()),
-                Ok(_) => return Some(Vec::new()),
-                Err(e) => Err(e),
-            };
-            self.inbox
-                .settle(request, result, |e| Problem::from_error(e, cx.now));
-            return Some(Vec::new());
-        }
-        None
+        settle_answer(&mut self.inbox, request, result, cx.now, |d| match d {
+            Data::Inbox(inbox) => Some(inbox.clone()),
+            _ => None,
+        })
+        .map(|()| Vec::new())
     }
 
     fn on_live(&mut self, event: &LiveEvent, _cx: &mut Cx) -> Vec<Effect> {

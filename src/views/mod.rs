@@ -171,6 +171,30 @@ pub enum Outcome {
     Open(Target),
 }
 
+/// Settles `load` with the answer to `request` when it waits for it: `pick` takes the
+/// value out of the expected kind of answer (another kind is reported as a problem, not
+/// left spinning). `None` when the load did not wait for this answer.
+pub fn settle_answer<T>(
+    load: &mut crate::state::load::Load<T>,
+    request: RequestId,
+    result: &Result<Data, ApiError>,
+    now: DateTime<Utc>,
+    pick: impl FnOnce(&Data) -> Option<T>,
+) -> Option<()> {
+    if !load.awaits(request) {
+        return None;
+    }
+    let outcome = match result {
+        Ok(data) => pick(data).ok_or_else(|| Problem::Error {
+            message: crate::words::UNEXPECTED_ANSWER.to_string(),
+            request_id: None,
+        }),
+        Err(e) => Err(Problem::from_error(e, now)),
+    };
+    load.settle(request, outcome, |p| p);
+    Some(())
+}
+
 /// Behaviour every screen has.
 pub trait View {
     /// The keymap contexts, most specific first (`["env", "list", "global"]`).

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::home::{REFRESH_DEBOUNCE, health_word};
-use super::{Cx, Outcome, Scope, Target, View};
+use super::{Cx, Outcome, Scope, Target, View, settle_answer};
 use crate::action::Action;
 use crate::api::ApiError;
 use crate::effect::{Effect, Query, RequestId};
@@ -112,24 +112,16 @@ impl View for OrgView {
 
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         let len = self.visible().len();
-        let page = Self::rows_height(cx).max(1) as isize;
-        match action {
-            Action::MoveDown => self.list.step(1, len),
-            Action::MoveUp => self.list.step(-1, len),
-            Action::PageDown => self.list.step(page, len),
-            Action::PageUp => self.list.step(-page, len),
-            Action::Top => self.list.step(-(len as isize), len),
-            Action::Bottom => self.list.step(len as isize, len),
-            Action::Open | Action::MoveRight => {
-                return match self.visible().get(self.list.selected) {
-                    Some(env) => Outcome::Open(Target::Env(env.name.clone())),
-                    None => Outcome::Done(Vec::new()),
-                };
-            }
-            _ => return Outcome::Ignored,
+        if self.list.apply(action, len, Self::rows_height(cx)) {
+            return Outcome::Done(Vec::new());
         }
-        self.list.scroll_into_view(Self::rows_height(cx));
-        Outcome::Done(Vec::new())
+        match action {
+            Action::Open | Action::MoveRight => match self.visible().get(self.list.selected) {
+                Some(env) => Outcome::Open(Target::Env(env.name.clone())),
+                None => Outcome::Done(Vec::new()),
+            },
+            _ => Outcome::Ignored,
+        }
     }
 
     fn on_fetched(
@@ -138,16 +130,10 @@ impl View for OrgView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
-        if !self.envs.awaits(request) {
-            return None;
-        }
-        let result = match result {
-            Ok(Data::Environments(envs)) => Ok(envs.clone()),
-            Ok(_) => return Some(Vec::new()),
-            Err(e) => Err(e),
-        };
-        self.envs
-            .settle(request, result, |e| Problem::from_error(e, cx.now));
+        settle_answer(&mut self.envs, request, result, cx.now, |d| match d {
+            Data::Environments(envs) => Some(envs.clone()),
+            _ => None,
+        })?;
         let len = self.visible().len();
         self.list.clamp(len);
         Some(Vec::new())

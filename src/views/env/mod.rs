@@ -303,16 +303,10 @@ impl View for EnvView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
-        if !self.apps.awaits(request) {
-            return None;
-        }
-        let result = match result {
-            Ok(Data::Applications(a)) => Ok(a.clone()),
-            Ok(_) => return Some(Vec::new()),
-            Err(e) => Err(e),
-        };
-        self.apps
-            .settle(request, result, |e| Problem::from_error(e, cx.now));
+        super::settle_answer(&mut self.apps, request, result, cx.now, |d| match d {
+            Data::Applications(a) => Some(a.clone()),
+            _ => None,
+        })?;
         self.rederive(Fallback::Clamp);
         self.follow(cx);
         Some(Vec::new())
