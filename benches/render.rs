@@ -228,18 +228,21 @@ fn bench(c: &mut Criterion) {
         let mut state = loaded(w, h);
         let mut t = terminal(w, h);
         let mut down = true;
-        c.bench_function(&format!("P3 10k apps, grid {w}x{h}, page down/up + frame"), |b| {
-            b.iter(|| {
-                let code = if down {
-                    crossterm::event::KeyCode::PageDown
-                } else {
-                    crossterm::event::KeyCode::PageUp
-                };
-                down = !down;
-                special(&mut state, code);
-                black_box(frame(&mut t, &state, &ui))
-            })
-        });
+        c.bench_function(
+            &format!("P3 10k apps, grid {w}x{h}, page down/up + frame"),
+            |b| {
+                b.iter(|| {
+                    let code = if down {
+                        crossterm::event::KeyCode::PageDown
+                    } else {
+                        crossterm::event::KeyCode::PageUp
+                    };
+                    down = !down;
+                    special(&mut state, code);
+                    black_box(frame(&mut t, &state, &ui))
+                })
+            },
+        );
     }
     let mut state = loaded(120, 40);
     key(&mut state, 'v');

@@ -247,7 +247,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::CommandPalette => {
-            let (overlay, effects) = Overlay::palette(&mut state.next_request);
+            let here = state.top().view().scope();
+            let (overlay, effects) = Overlay::palette(&mut state.next_request, here);
             state.overlays.push(overlay);
             effects
         }

@@ -55,8 +55,8 @@ impl Overlay {
     }
 
     /// The command palette; it asks for the catalogue of names.
-    pub fn palette(next_request: &mut u64) -> (Overlay, Vec<Effect>) {
-        let (p, effects) = palette::Palette::open(next_request);
+    pub fn palette(next_request: &mut u64, here: crate::views::Scope) -> (Overlay, Vec<Effect>) {
+        let (p, effects) = palette::Palette::open(next_request, here);
         (Overlay::Palette(Box::new(p)), effects)
     }
 

@@ -48,6 +48,8 @@ impl AsRef<str> for Item {
 #[derive(Debug)]
 pub struct Palette {
     pub input: String,
+    /// Where the palette was opened: equally good matches there come first.
+    pub here: crate::views::Scope,
     pub catalog: Load<Catalog>,
     items: Vec<Item>,
     pub candidates: Vec<Item>,
@@ -73,13 +75,14 @@ fn commands() -> Vec<Item> {
 
 impl Palette {
     /// Opens the palette and asks for the catalogue.
-    pub fn open(next_request: &mut u64) -> (Palette, Vec<Effect>) {
+    pub fn open(next_request: &mut u64, here: crate::views::Scope) -> (Palette, Vec<Effect>) {
         *next_request += 1;
         let request = RequestId(*next_request);
         let mut catalog = Load::Idle;
         catalog.start(request);
         let mut p = Palette {
             input: String::new(),
+            here,
             catalog,
             items: commands(),
             candidates: Vec::new(),
@@ -138,8 +141,25 @@ impl Palette {
         } else {
             let mut matcher = Matcher::new(Config::DEFAULT);
             let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            pattern
-                .match_list(self.items.iter(), &mut matcher)
+            let mut matches = pattern.match_list(self.items.iter(), &mut matcher);
+            // Among equally good matches, what is in the current Environment, then the
+            // current Organization, comes first (`:app payment-rail` from a stg view).
+            let near = |label: &str, part: &Option<String>| {
+                part.as_ref()
+                    .is_some_and(|p| label.split(' ').any(|w| w == p.as_str()))
+            };
+            matches.sort_by_key(|(item, score)| {
+                (
+                    std::cmp::Reverse(*score),
+                    !near(&item.label, &self.here.env),
+                    !self
+                        .here
+                        .org
+                        .as_deref()
+                        .is_some_and(|o| item.label.contains(o)),
+                )
+            });
+            matches
                 .into_iter()
                 .take(MAX_CANDIDATES)
                 .map(|(item, _)| item.clone())
@@ -306,7 +326,7 @@ mod tests {
 
     fn palette_with_catalog() -> Palette {
         let mut n = 0;
-        let (mut p, effects) = Palette::open(&mut n);
+        let (mut p, effects) = Palette::open(&mut n, crate::views::Scope::ALL);
         let Effect::Fetch { request, .. } = effects[0].clone() else {
             panic!()
         };
@@ -348,21 +368,49 @@ mod tests {
     }
 
     #[test]
+    fn equal_matches_prefer_where_the_palette_was_opened() {
+        let mut n = 0;
+        let here = crate::views::Scope {
+            org: Some("digital-channels".into()),
+            env: Some("digital-channels-stg".into()),
+        };
+        let (mut p, effects) = Palette::open(&mut n, here);
+        let Effect::Fetch { request, .. } = effects[0].clone() else {
+            panic!()
+        };
+        let catalog = Catalog {
+            orgs: vec!["digital-channels".into()],
+            environments: vec!["digital-channels-dev".into(), "digital-channels-stg".into()],
+            applications: vec![
+                ("digital-channels-dev".into(), "payment-rail".into()),
+                ("digital-channels-stg".into(), "payment-rail".into()),
+            ],
+            blueprints: vec![],
+        };
+        p.on_fetched(request, &Ok(Data::Catalog(Box::new(catalog))));
+        typed(&mut p, "app payment-rail");
+        assert_eq!(
+            p.candidates[0].label,
+            "app payment-rail digital-channels-stg"
+        );
+    }
+
+    #[test]
     fn typed_commands_work_without_the_catalogue() {
         let mut n = 0;
-        let (mut p, _) = Palette::open(&mut n);
+        let (mut p, _) = Palette::open(&mut n, crate::views::Scope::ALL);
         typed(&mut p, "env retail-dev");
         assert_eq!(
             p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             OverlayOutcome::Go(Target::Env("retail-dev".into()))
         );
-        let (mut p, _) = Palette::open(&mut n);
+        let (mut p, _) = Palette::open(&mut n, crate::views::Scope::ALL);
         typed(&mut p, "quit");
         assert_eq!(
             p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             OverlayOutcome::Run(Action::Quit)
         );
-        let (mut p, _) = Palette::open(&mut n);
+        let (mut p, _) = Palette::open(&mut n, crate::views::Scope::ALL);
         assert_eq!(
             p.on_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
             OverlayOutcome::Close,
