@@ -463,3 +463,15 @@ fn snapshot_not_connected() {
     s.session.error = Some("The sandbox could not start: address in use".into());
     insta::assert_snapshot!("not_connected_80x24", screen(&s, false));
 }
+
+#[test]
+fn a_stale_answer_neither_hides_a_pending_frame_nor_causes_one() {
+    let mut s = home_loaded(80, 24);
+    s.dirty = false;
+    answer(&mut s, RequestId(9_999), Ok(Data::Orgs(vec![])));
+    assert!(!s.dirty, "nothing changed, no frame");
+    press(&mut s, "j");
+    assert!(s.dirty);
+    answer(&mut s, RequestId(9_999), Ok(Data::Orgs(vec![])));
+    assert!(s.dirty, "the move still needs its frame");
+}

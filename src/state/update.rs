@@ -63,8 +63,13 @@ pub fn update(state: &mut State, input: Input, now: DateTime<Utc>) -> Vec<Effect
             on_paste(state, &text)
         }
         Input::Msg(msg) => {
+            let before = state.dirty;
             state.dirty = true;
-            on_msg(state, msg)
+            let (effects, changed) = on_msg(state, msg);
+            // A message that changed nothing (a stale answer) must not hide changes still
+            // waiting for their frame, nor cause one.
+            state.dirty = before || changed;
+            effects
         }
     }
 }
@@ -372,9 +377,13 @@ fn sign_in_again(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
-    match msg {
-        Msg::Fetched { request, result } => on_fetched(state, request, result),
+/// Applies a message; says whether it changed anything on screen.
+fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
+    if let Msg::Fetched { request, result } = msg {
+        return on_fetched(state, request, result);
+    }
+    let effects = match msg {
+        Msg::Fetched { .. } => Vec::new(),
         Msg::Live(live) => on_live(state, live),
         Msg::SignIn(s) => on_sign_in(state, s),
         Msg::Retry { depth } => {
@@ -398,14 +407,15 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             notice(state, &text, true);
             Vec::new()
         }
-    }
+    };
+    (effects, true)
 }
 
 fn on_fetched(
     state: &mut State,
     request: crate::effect::RequestId,
     result: Result<crate::msg::Data, ApiError>,
-) -> Vec<Effect> {
+) -> (Vec<Effect>, bool) {
     if let Err(e) = &result
         && e.needs_sign_in()
     {
@@ -413,7 +423,7 @@ fn on_fetched(
     }
     for overlay in state.overlays.iter_mut().rev() {
         if let Some(effects) = overlay.on_fetched(request, &result) {
-            return effects;
+            return (effects, true);
         }
     }
     for depth in (0..state.routes.len()).rev() {
@@ -432,12 +442,11 @@ fn on_fetched(
                     msg: Box::new(Msg::Retry { depth }),
                 });
             }
-            return effects;
+            return (effects, true);
         }
     }
     // Nobody waits for it any more: a stale answer.
-    state.dirty = false;
-    Vec::new()
+    (Vec::new(), false)
 }
 
 fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
