@@ -32,6 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the embedded sandbox Sovereign (console API, provisioning API, live events).
     Sandbox(SandboxArgs),
+    /// Print one stream to stdout without the console: deployment/ID, operation/ID or
+    /// events (exit 0 ready/succeeded, 1 failed, 2 cannot follow).
+    Follow(crate::follow_cli::FollowArgs),
 }
 
 /// Flags of the console.
@@ -86,6 +89,11 @@ pub fn run() -> color_eyre::Result<()> {
     let rt = tokio::runtime::Runtime::new().wrap_err("starting the async runtime")?;
     match cli.command {
         Some(Command::Sandbox(args)) => rt.block_on(crate::sandbox::serve_cli(args)),
+        Some(Command::Follow(args)) => {
+            let code = rt.block_on(crate::follow_cli::run(args));
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            std::process::exit(code)
+        }
         None => {
             let launch = launch(&cli.console)?;
             let result = rt.block_on(crate::app::run(launch));

@@ -6,7 +6,7 @@
 //! - [`model`] holds the wire types of the provisioning API and the console API.
 //! - [`api`] holds the typed HTTP client, authentication, and our SSE parser and streams.
 //! - [`sandbox`] is the embedded reference Sovereign served over loopback HTTP.
-//! - [`cli`] parses the subcommands.
+//! - [`cli`] parses the subcommands; [`follow_cli`] is `catalyst-tui follow`.
 //! - The console: [`action`], [`msg`] and [`effect`] are its vocabulary, [`state`] its one
 //!   state tree with the pure `update`, [`views`] its screens, [`widgets`] the render-only
 //!   pieces, [`keymap`] and [`theme`] its configuration, [`words`] what it says.
@@ -17,6 +17,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod effect;
+pub mod follow_cli;
 pub mod keymap;
 pub mod model;
 pub mod msg;

@@ -8,6 +8,7 @@
 //! `done` (a stream cut again and again before it reaches `done` still ends).
 
 use std::collections::VecDeque;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -22,6 +23,12 @@ use crate::model::{DeploymentEvents, DeploymentState, ProvisionEvent};
 /// At most this many already received messages are taken along with one list (a bound
 /// only: a stream that keeps coming cannot hold the list back).
 const RECEIVED_AT_ONCE: usize = 1_024;
+
+/// Tries for one list when the service answers with a transient error, the first delay
+/// (growing with each try) and the longest (also for a server's `Retry-After`).
+const LIST_ATTEMPTS: u32 = 3;
+const LIST_RETRY_DELAY: Duration = Duration::from_millis(500);
+const LIST_RETRY_MAX_DELAY: Duration = Duration::from_secs(5);
 
 /// What following a run reports, in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,11 +180,31 @@ struct Follow<'a> {
 }
 
 impl Follow<'_> {
-    /// `GET …/events`; `Err` when the follow is cancelled meanwhile.
+    /// `GET …/events`, asked again after a transient error (5xx, 429, a lost
+    /// connection): without the list, identical lines can only be told apart late. `Err`
+    /// when the follow is cancelled meanwhile.
     async fn list(&self) -> Result<Result<DeploymentEvents, ApiError>, DeploymentMsg> {
-        tokio::select! {
-            () = self.cancel.cancelled() => Err(DeploymentMsg::Status(StreamStatus::Ended)),
-            all = self.prov.deployment_events(self.id) => Ok(all),
+        let cancelled = || DeploymentMsg::Status(StreamStatus::Ended);
+        let mut attempt = 1;
+        loop {
+            let all = tokio::select! {
+                () = self.cancel.cancelled() => return Err(cancelled()),
+                all = self.prov.deployment_events(self.id) => all,
+            };
+            match all {
+                Err(e) if e.is_retryable() && attempt < LIST_ATTEMPTS => {
+                    let wait = e
+                        .retry_after()
+                        .unwrap_or(LIST_RETRY_DELAY * attempt)
+                        .min(LIST_RETRY_MAX_DELAY);
+                    attempt += 1;
+                    tokio::select! {
+                        () = self.cancel.cancelled() => return Err(cancelled()),
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                }
+                other => return Ok(other),
+            }
         }
     }
 
