@@ -398,6 +398,10 @@ fn on_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
             notice(state, &text, true);
             Vec::new()
         }
+        Msg::Info(text) => {
+            notice(state, &text, false);
+            Vec::new()
+        }
     }
 }
 
