@@ -94,6 +94,16 @@ actions! {
     SearchNext = "search-next", mutating = false;
     /// Jump to the previous search match
     SearchPrev = "search-prev", mutating = false;
+    /// Show all levels, then warnings and errors, then errors only
+    CycleLevel = "cycle-level", mutating = false;
+    /// Show one phase at a time, in the order they appeared, then all again
+    CyclePhase = "cycle-phase", mutating = false;
+    /// Show one component at a time, in the order they appeared, then all again
+    CycleComponent = "cycle-component", mutating = false;
+    /// Wrap long lines, or cut them at the edge
+    ToggleWrap = "toggle-wrap", mutating = false;
+    /// Show or hide the time of each line
+    ToggleTimestamps = "toggle-timestamps", mutating = false;
     /// Promote the selected version to the next environment
     Promote = "promote", mutating = true;
     /// Approve the promotion under review
@@ -136,8 +146,6 @@ impl Action {
                 | Action::DenyAccess
                 | Action::Shell
                 | Action::Logs
-                | Action::FollowToggle
-                | Action::Save
         )
     }
 }

@@ -96,6 +96,12 @@ pub enum Effect {
     Suspend,
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Write `contents` to a new file at `path` (a log saved with `w`); the answer is a
+    /// notice saying where it went or why it could not.
+    SaveFile {
+        path: std::path::PathBuf,
+        contents: String,
+    },
     /// Leave the console.
     Quit,
 }

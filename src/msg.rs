@@ -99,4 +99,6 @@ pub enum Msg {
     RefreshInbox,
     /// A background task failed in a way the operator should see.
     Notice(String),
+    /// A background task finished something the operator asked for (a file saved).
+    Info(String),
 }

@@ -81,6 +81,12 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::Copy => "copy",
         Action::BlueprintUsage => "blueprint",
         Action::PrevTab => "prev tab",
+        Action::FollowToggle => "follow/pause",
+        Action::CycleLevel => "level",
+        Action::CyclePhase => "phase",
+        Action::CycleComponent => "component",
+        Action::ToggleWrap => "wrap",
+        Action::ToggleTimestamps => "time",
         other => other.name(),
     }
 }
@@ -185,4 +191,60 @@ pub fn usage_count(envs: usize, apps: usize) -> String {
 /// How many copies are behind the latest version.
 pub fn behind_count(n: usize) -> String {
     format!("{n} behind latest")
+}
+
+// The log view.
+pub const LOG_FOLLOWING: &str = "FOLLOWING";
+pub const LOG_PAUSED: &str = "PAUSED";
+pub const LOG_WRAP: &str = "wrap";
+pub const NO_LOG_LINES: &str = "No log lines yet.";
+pub const NO_LOG_LINES_NEXT: &str = "Lines appear here as the stream sends them.";
+pub const NO_LOG_LINE_PASSES: &str = "No line passes the filters.";
+pub const NO_LOG_LINE_PASSES_NEXT: &str =
+    "Change the level, phase or component filter to see more.";
+
+/// Lines that arrived while the log view was paused.
+pub fn new_lines(n: u64) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} new line{s}", crate::widgets::text::thousands(n))
+}
+
+/// The marker above the oldest line a log buffer still holds.
+pub fn lines_dropped(ellipsis: &str, n: u64, capacity: usize) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!(
+        "{ellipsis} {} earlier line{s} dropped (buffer holds {})",
+        crate::widgets::text::thousands(n),
+        crate::widgets::text::thousands(capacity as u64)
+    )
+}
+
+/// How many lines a log shows, of how many it holds.
+pub fn log_lines(shown: usize, held: usize) -> String {
+    let t = crate::widgets::text::thousands;
+    let s = if held == 1 { "" } else { "s" };
+    if shown == held {
+        format!("{} line{s}", t(held as u64))
+    } else {
+        format!("{} of {} line{s}", t(shown as u64), t(held as u64))
+    }
+}
+
+/// A log filter in the header (`level warn+`, `phase tofu-apply`).
+pub fn log_filter(what: &str, value: &str) -> String {
+    format!("{what} {value}")
+}
+
+/// A log saved to a file.
+pub fn log_saved(path: &str, lines: usize) -> String {
+    let s = if lines == 1 { "" } else { "s" };
+    format!(
+        "Saved {} line{s} to {path}.",
+        crate::widgets::text::thousands(lines as u64)
+    )
+}
+
+/// A log that could not be saved.
+pub fn log_not_saved(path: &str, error: &str) -> String {
+    format!("Could not save the log to {path}: {error}")
 }

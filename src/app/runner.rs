@@ -2,6 +2,7 @@
 //! live events subscription following the view on top. Every result comes back as an
 //! [`Event`] on the loop's channel; nothing here touches the state.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -16,6 +17,7 @@ use crate::api::sse::StreamOptions;
 use crate::effect::Effect;
 use crate::msg::{Msg, SignInMsg};
 use crate::views::Scope;
+use crate::words;
 
 /// What the loop itself must do (it owns the terminal).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +137,22 @@ impl Runner {
                 });
             }
             Effect::SignIn { persona } => self.sign_in(persona),
+            Effect::SaveFile { path, contents } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let shown = path.display().to_string();
+                    let written =
+                        tokio::task::spawn_blocking(move || save_new(&path, &contents)).await;
+                    let msg = match written {
+                        Ok(Ok((path, lines))) => {
+                            Msg::Info(words::log_saved(&path.display().to_string(), lines))
+                        }
+                        Ok(Err(e)) => Msg::Notice(words::log_not_saved(&shown, &e.to_string())),
+                        Err(e) => Msg::Notice(words::log_not_saved(&shown, &e.to_string())),
+                    };
+                    let _ = tx.send(Event::Msg(msg)).await;
+                });
+            }
             Effect::Suspend | Effect::Copy(_) | Effect::Quit => {}
         }
     }
@@ -210,6 +228,42 @@ impl Drop for Runner {
     }
 }
 
+/// Writes `contents` to a new file at `path`, or beside it with `-2`, `-3`… before the
+/// extension when that name is taken (never overwriting); returns the path written and
+/// how many lines it holds.
+fn save_new(path: &Path, contents: &str) -> std::io::Result<(PathBuf, usize)> {
+    use std::io::Write as _;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let ext = path.extension().map(|s| s.to_string_lossy().into_owned());
+    let mut candidate = path.to_path_buf();
+    for n in 2..=100 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(mut file) => {
+                file.write_all(contents.as_bytes())?;
+                file.sync_all()?;
+                return Ok((candidate, contents.lines().count()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let name = match (&stem, &ext) {
+                    (Some(stem), Some(ext)) => format!("{stem}-{n}.{ext}"),
+                    (Some(stem), None) => format!("{stem}-{n}"),
+                    _ => return Err(e),
+                };
+                candidate = path.with_file_name(name);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "a hundred files by that name exist already",
+    ))
+}
+
 /// The device flow re-signs an existing client; `sign_in` returns early without one.
 fn unreachable_without_client() -> Result<super::startup::Connected, crate::api::ApiError> {
     Err(crate::api::ApiError::NotSignedIn)
@@ -217,3 +271,23 @@ fn unreachable_without_client() -> Result<super::startup::Connected, crate::api:
 
 /// How long a quitting console waits for the embedded sandbox to stop.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saving_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalyst-run-20261122-100000.log");
+        let (first, lines) = save_new(&path, "a\nb\n").unwrap();
+        assert_eq!((first.as_path(), lines), (path.as_path(), 2));
+        let (second, _) = save_new(&path, "c\n").unwrap();
+        assert_eq!(
+            second,
+            dir.path().join("catalyst-run-20261122-100000-2.log")
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\nb\n");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "c\n");
+    }
+}

@@ -407,6 +407,10 @@ fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
             notice(state, &text, true);
             Vec::new()
         }
+        Msg::Info(text) => {
+            notice(state, &text, false);
+            Vec::new()
+        }
     };
     (effects, true)
 }

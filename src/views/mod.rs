@@ -7,12 +7,14 @@
 //! - [`env`]: an Environment's Application cards and backing services.
 //! - [`app`]: one Application with its seven tabs.
 //! - [`blueprint`]: where a Blueprint runs across an Organization.
+//! - [`logs`]: the one log viewer every stream uses.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
 
 pub mod app;
 pub mod blueprint;
 pub mod env;
 pub mod home;
+pub mod logs;
 pub mod org;
 pub mod overlays;
 pub mod screen;
@@ -258,6 +260,8 @@ pub enum Route {
     Env(Box<env::EnvView>),
     App(Box<app::AppView>),
     Blueprint(blueprint::BlueprintView),
+    /// A log stream (provisioning run, operation log, pod log).
+    Logs(Box<logs::LogView>),
 }
 
 impl Route {
@@ -282,6 +286,7 @@ impl Route {
             Route::Env(v) => v.as_ref(),
             Route::App(v) => v.as_ref(),
             Route::Blueprint(v) => v,
+            Route::Logs(v) => v.as_ref(),
         }
     }
 
@@ -293,6 +298,7 @@ impl Route {
             Route::Env(v) => v.as_mut(),
             Route::App(v) => v.as_mut(),
             Route::Blueprint(v) => v,
+            Route::Logs(v) => v.as_mut(),
         }
     }
 }

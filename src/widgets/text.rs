@@ -1,4 +1,5 @@
-//! Small text helpers for render: cutting to a width with an ellipsis, and "3 h ago".
+//! Small text helpers for render: cutting to a width with an ellipsis, "3 h ago" and
+//! grouped thousands.
 
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
@@ -25,6 +26,19 @@ pub fn fit(text: &str, width: usize, ellipsis: &str) -> String {
     out
 }
 
+/// `n` with its thousands grouped by commas: `100,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// How long ago `then` was, in the largest fitting unit (`42 s`, `5 min`, `3 h`, `12 d`).
 pub fn ago(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (now - then).num_seconds().max(0);
@@ -46,6 +60,15 @@ mod tests {
         assert_eq!(fit("payment-rail", 8, "…"), "payment…");
         assert_eq!(fit("payment-rail", 8, "..."), "payme...");
         assert_eq!(fit("abc", 0, "…"), "");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

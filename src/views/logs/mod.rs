@@ -1,0 +1,407 @@
+//! The one log viewer every stream uses (provisioning runs, operation logs, pod logs): a
+//! bounded buffer of lines with follow and pause, `/` search with `n`/`N`, filters by
+//! level, phase and component, wrap and timestamp toggles, save to a file and copy.
+//!
+//! Owns the view's state and its part of the pure update. The stream side appends with
+//! [`LogView::push`] / [`LogView::push_batch`]: amortised O(1) a line, no styling and no
+//! layout, so a stream of 50,000 lines/s batched every 50–100 ms leaves frames within
+//! budget (`benches/logs.rs`). Everything that depends on the screen (wrapped rows, what is
+//! on it) is computed for the visible lines only, by update and render alike through
+//! [`scroll`]'s geometry.
+//!
+//! Follow sticks to the newest line. Scrolling up, a search jump, `f` or a jump to the top
+//! pause it: the view then stays where it is while lines arrive (unless the lines it shows
+//! are dropped from the buffer) and counts the new ones; `f` or the bottom key follows
+//! again. `y` copies the line of the current search match, or else the last line on screen.
+//!
+//! Must not do I/O: saving returns an [`Effect::SaveFile`] for the runner.
+//!
+//! - [`buffer`]: the ring of lines and the line types streams hand over.
+//! - [`lens`]: the filters and the index of the lines that pass them.
+//! - [`ansi`]: sanitizing, stripping, wrapping and searching text.
+//! - [`scroll`]: geometry, follow/pause and row-wise scrolling over wrapped lines.
+//! - [`search`]: search counts and `n`/`N`.
+//! - [`render`]: the header and the visible rows; [`save`]: the file written by `w`.
+
+pub mod ansi;
+pub mod buffer;
+pub mod lens;
+mod render;
+mod save;
+pub mod scroll;
+mod search;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{Cx, Outcome, Scope, View};
+use crate::action::Action;
+use crate::api::ApiError;
+use crate::effect::{Effect, RequestId};
+use crate::model::LiveEvent;
+use crate::msg::Data;
+use crate::state::list::Filter;
+use crate::state::load::Problem;
+use crate::ui::Ui;
+
+pub use buffer::{DEFAULT_CAPACITY, Level, LogBuffer, LogLine, NewLine};
+pub use lens::{Lens, LevelFilter};
+pub use scroll::{Geometry, Row, Top};
+pub use search::Search;
+
+/// Columns a left or right key moves unwrapped lines sideways.
+const SIDE_STEP: usize = 8;
+
+/// The log view's state.
+#[derive(Debug)]
+pub struct LogView {
+    /// What the stream is, for file names (`provisioning-abc123`).
+    source: String,
+    /// The breadcrumb.
+    title: String,
+    buffer: LogBuffer,
+    lens: Lens,
+    search: Search,
+    /// Sticks to the newest line.
+    follow: bool,
+    /// The first row on screen while paused.
+    top: Top,
+    /// Lines that arrived (and pass the filters) since the view paused.
+    new_lines: u64,
+    wrap: bool,
+    timestamps: bool,
+    /// Columns unwrapped lines are moved left by.
+    hscroll: usize,
+    /// The body size at the last update (what `y` reads the screen with).
+    body: (u16, u16),
+}
+
+impl LogView {
+    /// An empty, following view of `source` holding [`DEFAULT_CAPACITY`] lines.
+    pub fn new(source: &str, title: &str) -> LogView {
+        LogView::with_capacity(source, title, DEFAULT_CAPACITY)
+    }
+
+    /// An empty, following view holding at most `capacity` lines.
+    pub fn with_capacity(source: &str, title: &str, capacity: usize) -> LogView {
+        LogView {
+            source: source.to_string(),
+            title: title.to_string(),
+            buffer: LogBuffer::new(capacity),
+            lens: Lens::default(),
+            search: Search::default(),
+            follow: true,
+            top: Top::Start,
+            new_lines: 0,
+            wrap: false,
+            timestamps: true,
+            hscroll: 0,
+            body: (80, 21),
+        }
+    }
+
+    /// Appends a line (a `\n` in its text makes several). Amortised O(1) in the number
+    /// of lines held; no styling or layout happens here.
+    pub fn push(&mut self, line: NewLine) {
+        let text = line.text.strip_suffix('\n').unwrap_or(&line.text);
+        if !text.contains('\n') {
+            self.push_one(&line, text);
+            return;
+        }
+        for piece in text.split('\n') {
+            self.push_one(&line, piece);
+        }
+    }
+
+    /// Appends a batch of lines, as a stream delivers them every 50–100 ms.
+    pub fn push_batch(&mut self, lines: impl IntoIterator<Item = NewLine>) {
+        for line in lines {
+            self.push(line);
+        }
+    }
+
+    fn push_one(&mut self, meta: &NewLine, text: &str) {
+        if let Some(gone) = self.buffer.push(meta, text) {
+            self.dropped(&gone);
+        }
+        let Some(line) = self.buffer.last() else {
+            return;
+        };
+        if self.lens.added(line) {
+            if !self.follow {
+                self.new_lines += 1;
+            }
+            if search::matches(line, &self.search.filter.text) {
+                self.search.count += 1;
+            }
+        }
+    }
+
+    /// Keeps the search counts in step with the oldest line leaving the buffer.
+    fn dropped(&mut self, gone: &LogLine) {
+        let shown = self.lens.dropped(gone);
+        if shown && search::matches(gone, &self.search.filter.text) {
+            self.search.count = self.search.count.saturating_sub(1);
+            if self.search.current.is_some_and(|c| gone.seq < c) {
+                self.search.rank = self.search.rank.saturating_sub(1);
+            }
+        }
+        if self.search.current == Some(gone.seq) {
+            self.search.current = None;
+            self.search.rank = 0;
+        }
+    }
+
+    /// The lines held.
+    pub fn buffer(&self) -> &LogBuffer {
+        &self.buffer
+    }
+
+    /// The filters.
+    pub fn lens(&self) -> &Lens {
+        &self.lens
+    }
+
+    /// The search and where it stands.
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
+    /// Whether the view sticks to the newest line.
+    pub fn is_following(&self) -> bool {
+        self.follow
+    }
+
+    /// Lines that arrived since the view paused.
+    pub fn new_lines(&self) -> u64 {
+        self.new_lines
+    }
+
+    /// Whether long lines wrap.
+    pub fn wraps(&self) -> bool {
+        self.wrap
+    }
+
+    /// Whether the time column is shown.
+    pub fn shows_timestamps(&self) -> bool {
+        self.timestamps
+    }
+
+    /// Bytes held on the heap by the lines and the filter index.
+    pub fn heap_bytes(&self) -> usize {
+        self.buffer.heap_bytes() + self.lens.heap_bytes()
+    }
+
+    /// Builds the filter index and the search counts again after a filter changed. A
+    /// paused screen keeps its top line (shown from the next line that passes while it is
+    /// hidden), so cycling back to a filter returns to where the reading was.
+    fn filters_changed(&mut self) {
+        self.lens.rebuild(&self.buffer);
+        self.recount();
+    }
+
+    /// Cycles the phase (or component) filter through the names seen; `None` when there
+    /// are none to cycle through.
+    fn cycle_name(&mut self, component: bool) -> Option<()> {
+        let (names, current) = if component {
+            (&self.buffer.components, &mut self.lens.component)
+        } else {
+            (&self.buffer.phases, &mut self.lens.phase)
+        };
+        if names.is_empty() {
+            return None;
+        }
+        *current = names.next(*current);
+        self.filters_changed();
+        Some(())
+    }
+
+    fn sideways(&mut self, right: bool, g: Geometry) -> Option<()> {
+        if self.wrap {
+            return None;
+        }
+        if !right {
+            self.hscroll = self.hscroll.saturating_sub(SIDE_STEP);
+            return Some(());
+        }
+        let widest = self
+            .screen(g)
+            .iter()
+            .filter_map(|r| match r {
+                Row::Line { seq, .. } => self.buffer.get(*seq),
+                Row::Marker => None,
+            })
+            .map(|l| ansi::width(&l.plain()))
+            .max()
+            .unwrap_or(0);
+        let max = widest.saturating_sub(g.text);
+        self.hscroll = (self.hscroll + SIDE_STEP).min(max);
+        Some(())
+    }
+}
+
+impl View for LogView {
+    fn context(&self) -> &'static [&'static str] {
+        &["logs", "global"]
+    }
+
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+
+    fn load(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        self.body = cx.body;
+        let g = self.geometry(cx.body);
+        let done = || Outcome::Done(Vec::new());
+        let page = g.rows as isize;
+        match action {
+            Action::MoveDown => self.scroll(1, g),
+            Action::MoveUp => self.scroll(-1, g),
+            Action::PageDown => self.scroll(page, g),
+            Action::PageUp => self.scroll(-page, g),
+            Action::Top => self.jump_to_start(),
+            Action::Bottom => self.follow_again(),
+            Action::FollowToggle if self.follow => self.pause(g),
+            Action::FollowToggle => self.follow_again(),
+            Action::MoveLeft | Action::MoveRight => {
+                if self.sideways(action == Action::MoveRight, g).is_none() {
+                    return Outcome::Ignored;
+                }
+            }
+            Action::SearchNext | Action::SearchPrev => {
+                if !self.search.is_active() {
+                    return Outcome::Ignored;
+                }
+                self.jump(action == Action::SearchNext, g);
+            }
+            Action::CycleLevel => {
+                self.lens.level = self.lens.level.next();
+                self.filters_changed();
+            }
+            Action::CyclePhase | Action::CycleComponent => {
+                if self.cycle_name(action == Action::CycleComponent).is_none() {
+                    return Outcome::Ignored;
+                }
+            }
+            Action::ToggleWrap => {
+                self.wrap = !self.wrap;
+                self.hscroll = 0;
+            }
+            Action::ToggleTimestamps => self.timestamps = !self.timestamps,
+            Action::Save => {
+                if self.shown().is_empty() {
+                    return Outcome::Ignored;
+                }
+                return Outcome::Done(vec![Effect::SaveFile {
+                    path: save::file_name(&self.source, cx.now),
+                    contents: save::contents(self),
+                }]);
+            }
+            _ => return Outcome::Ignored,
+        }
+        done()
+    }
+
+    fn on_fetched(
+        &mut self,
+        _request: RequestId,
+        _result: &Result<Data, ApiError>,
+        _cx: &mut Cx,
+    ) -> Option<Vec<Effect>> {
+        None
+    }
+
+    fn on_live(&mut self, _event: &LiveEvent, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::ALL
+    }
+
+    fn filter(&self) -> Option<&Filter> {
+        Some(&self.search.filter)
+    }
+
+    fn filter_mut(&mut self) -> Option<&mut Filter> {
+        Some(&mut self.search.filter)
+    }
+
+    fn filter_changed(&mut self, cx: &mut Cx) {
+        self.body = cx.body;
+        let g = self.geometry(cx.body);
+        self.search_changed(g);
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[
+            Action::FollowToggle,
+            Action::Filter,
+            Action::SearchNext,
+            Action::CycleLevel,
+            Action::Save,
+            Action::Back,
+            Action::Help,
+        ]
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        &[
+            Action::MoveUp,
+            Action::MoveDown,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+            Action::MoveLeft,
+            Action::MoveRight,
+            Action::FollowToggle,
+            Action::Filter,
+            Action::SearchNext,
+            Action::SearchPrev,
+            Action::CycleLevel,
+            Action::CyclePhase,
+            Action::CycleComponent,
+            Action::ToggleWrap,
+            Action::ToggleTimestamps,
+            Action::Save,
+            Action::Copy,
+        ]
+    }
+
+    fn copy_text(&self) -> Option<String> {
+        let shown = self.shown();
+        let current = self
+            .search
+            .current
+            .and_then(|seq| shown.position_of(seq))
+            .and_then(|pos| shown.at(pos));
+        let line = current.or_else(|| {
+            let g = self.geometry(self.body);
+            self.screen(g).iter().rev().find_map(|r| match r {
+                Row::Line { seq, .. } => self.buffer.get(*seq),
+                Row::Marker => None,
+            })
+        })?;
+        Some(line.plain().into_owned())
+    }
+
+    fn problem(&self) -> Option<&Problem> {
+        None
+    }
+
+    fn animates(&self) -> bool {
+        false
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, _now: DateTime<Utc>) {
+        render::render(self, frame, area, ui);
+    }
+}
