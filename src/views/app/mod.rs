@@ -263,7 +263,9 @@ impl View for AppView {
     }
 
     fn actions(&self) -> &'static [Action] {
-        const MOVES: [Action; 10] = [
+        // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
+        // YAML adds search and copy. Help sorts them, so one list sliced does for all.
+        const ALL: [Action; 15] = [
             Action::MoveUp,
             Action::MoveDown,
             Action::PageUp,
@@ -274,57 +276,18 @@ impl View for AppView {
             Action::PrevTab,
             Action::MoveLeft,
             Action::MoveRight,
-        ];
-        const YAML: [Action; 15] = [
-            MOVES[0],
-            MOVES[1],
-            MOVES[2],
-            MOVES[3],
-            MOVES[4],
-            MOVES[5],
-            MOVES[6],
-            MOVES[7],
-            MOVES[8],
-            MOVES[9],
+            Action::BlueprintUsage,
             Action::Filter,
             Action::SearchNext,
             Action::SearchPrev,
             Action::Copy,
-            Action::BlueprintUsage,
-        ];
-        const ROWS: [Action; 12] = [
-            MOVES[0],
-            MOVES[1],
-            MOVES[2],
-            MOVES[3],
-            MOVES[4],
-            MOVES[5],
-            MOVES[6],
-            MOVES[7],
-            MOVES[8],
-            MOVES[9],
-            Action::Filter,
-            Action::BlueprintUsage,
-        ];
-        const PLAIN: [Action; 11] = [
-            MOVES[0],
-            MOVES[1],
-            MOVES[2],
-            MOVES[3],
-            MOVES[4],
-            MOVES[5],
-            MOVES[6],
-            MOVES[7],
-            MOVES[8],
-            MOVES[9],
-            Action::BlueprintUsage,
         ];
         if tabs::is_yaml(self.tab) {
-            &YAML
+            &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ROWS
+            &ALL[..12]
         } else {
-            &PLAIN
+            &ALL[..11]
         }
     }
 
