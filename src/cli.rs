@@ -47,21 +47,8 @@ pub struct ConsoleArgs {
     /// Open at org/NAME, env/NAME, app/ENV/NAME or blueprint/[ORG/]NAME.
     #[arg(long)]
     pub open: Option<String>,
-    /// The profile of config.toml to connect with.
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// The console API of a Sovereign (instead of the sandbox).
-    #[arg(long)]
-    pub api_url: Option<String>,
-    /// Where provisioning runs are read from (`/api/v1/deployments…` is appended).
-    #[arg(long)]
-    pub provisioning_url: Option<String>,
-    /// A PEM bundle of extra certificate authorities to trust.
-    #[arg(long)]
-    pub ca_file: Option<std::path::PathBuf>,
-    /// A file holding a bearer token (read again when the server refuses it).
-    #[arg(long)]
-    pub token_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub connection: Overrides,
     /// Theme: dark, light, high-contrast, mono (NO_COLOR forces mono).
     #[arg(long)]
     pub theme: Option<String>,
@@ -133,13 +120,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
         theme,
         glyphs: env.glyphs(),
     };
-    let flags = Overrides {
-        profile: args.profile.clone(),
-        api_url: args.api_url.clone(),
-        provisioning_url: args.provisioning_url.clone(),
-        ca_file: args.ca_file.clone(),
-        token_file: args.token_file.clone(),
-    };
+    let flags = args.connection.clone();
     let target = config::resolve(&file, &flags, |k| std::env::var(k).ok()).map_err(|e| eyre!(e))?;
     let (session, method, first) = match target {
         config::Target::Sandbox => {
@@ -164,7 +145,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 FirstSignIn::Sandbox {
                     options: Box::new(options),
                     persona: args.persona.clone(),
-                    provisioning_url: args.provisioning_url.clone(),
+                    provisioning_url: args.connection.provisioning_url.clone(),
                 },
             )
         }

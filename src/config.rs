@@ -123,13 +123,26 @@ pub fn parse(text: &str, path: &Path) -> (ConfigFile, Vec<String>) {
     }
 }
 
-/// What the command line and the environment said.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where to connect, as the command line says it: the flags the console and `follow`
+/// share, resolved over the environment and the profile by [`resolve`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
 pub struct Overrides {
+    /// The profile of config.toml to connect with.
+    #[arg(long)]
     pub profile: Option<String>,
+    /// The console API of a Sovereign (instead of the sandbox; `catalyst-tui sandbox`
+    /// serves one at http://127.0.0.1:PORT).
+    #[arg(long)]
     pub api_url: Option<String>,
+    /// Where provisioning runs are read from (`/api/v1/deployments…` is appended; for a
+    /// loopback --api-url the default is API_URL/sovereign).
+    #[arg(long)]
     pub provisioning_url: Option<String>,
+    /// A PEM bundle of extra certificate authorities to trust.
+    #[arg(long)]
     pub ca_file: Option<PathBuf>,
+    /// A file holding a bearer token (read again when the server refuses it).
+    #[arg(long)]
     pub token_file: Option<PathBuf>,
 }
 

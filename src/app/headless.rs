@@ -133,7 +133,7 @@ impl Headless {
     }
 
     fn receive(&mut self, event: Event) {
-        let input = from_event(event, &mut self.runner, &mut self.state);
+        let input = from_event(event, &mut self.runner);
         self.input(input);
     }
 

@@ -162,7 +162,7 @@ pub async fn run(launch: Launch) -> Result<()> {
                 // The terminal went away (SSH dropped): leave at once.
                 Some(Err(_)) | None => break,
             },
-            Some(event) = rx.recv() => Some(from_event(event, &mut runner, &mut state)),
+            Some(event) = rx.recv() => Some(from_event(event, &mut runner)),
             () = tokio::time::sleep_until(frame_due), if state.dirty => None,
             () = tokio::time::sleep(wake.unwrap_or(Duration::MAX)), if wake.is_some() => Some(Input::Tick),
         };
@@ -184,7 +184,7 @@ pub async fn run(launch: Launch) -> Result<()> {
             runner.follow(state.subscription());
             // Drain what is already queued before drawing, so a burst is one frame.
             while let Ok(event) = rx.try_recv() {
-                let input = from_event(event, &mut runner, &mut state);
+                let input = from_event(event, &mut runner);
                 let effects = update(&mut state, input, Utc::now());
                 runner.run(effects);
                 runner.follow(state.subscription());
@@ -208,7 +208,7 @@ pub async fn run(launch: Launch) -> Result<()> {
 }
 
 /// Turns what a background task sent into an input for `update`.
-pub fn from_event(event: Event, runner: &mut Runner, state: &mut State) -> Input {
+pub fn from_event(event: Event, runner: &mut Runner) -> Input {
     runner.received(&event);
     match event {
         Event::Msg(msg) => Input::Msg(msg),
@@ -220,7 +220,6 @@ pub fn from_event(event: Event, runner: &mut Runner, state: &mut State) -> Input
                 sovereign,
             } = *c;
             runner.connected(client);
-            let _ = state;
             Input::Msg(Msg::SignIn(SignInMsg::SignedIn {
                 me: Box::new(me),
                 persona,

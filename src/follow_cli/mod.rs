@@ -18,7 +18,6 @@ pub mod output;
 pub mod render;
 
 use std::io::{IsTerminal as _, Write};
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
@@ -51,22 +50,8 @@ pub struct FollowArgs {
     /// Sign in to a sandbox on this machine as this demo persona (admin, layla, …).
     #[arg(long)]
     pub persona: Option<String>,
-    /// The profile of config.toml to connect with.
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// The console API of a Sovereign (`catalyst-tui sandbox`: http://127.0.0.1:PORT).
-    #[arg(long)]
-    pub api_url: Option<String>,
-    /// Where provisioning runs are read from (default for a loopback --api-url:
-    /// API_URL/sovereign).
-    #[arg(long)]
-    pub provisioning_url: Option<String>,
-    /// A PEM bundle of extra certificate authorities to trust.
-    #[arg(long)]
-    pub ca_file: Option<PathBuf>,
-    /// A file holding a bearer token for the console API.
-    #[arg(long)]
-    pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: Overrides,
     /// Reconnect after this many seconds without a byte (default: 310 for a provisioning
     /// run, 45 for the console API's streams).
     #[arg(long, value_name = "SECS")]
@@ -162,13 +147,7 @@ async fn follow<O: Write, E: Write>(
     for w in warnings {
         printer.say(&w);
     }
-    let flags = Overrides {
-        profile: args.profile.clone(),
-        api_url: args.api_url.clone(),
-        provisioning_url: args.provisioning_url.clone(),
-        ca_file: args.ca_file.clone(),
-        token_file: args.token_file.clone(),
-    };
+    let flags = args.connection.clone();
     let endpoints = match connect::endpoints(&file, &flags, |k| std::env::var(k).ok()) {
         Ok(e) => e,
         Err(why) => return Exit::CannotFollow(why),

@@ -122,18 +122,14 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         o.paste(text);
         return Vec::new();
     }
-    let pasted = with_top(state, |v, cx| {
-        let Some(f) = v.filter_mut() else {
-            return false;
-        };
-        if !f.editing {
-            return false;
+    with_top(state, |v, cx| {
+        if let Some(f) = v.filter_mut()
+            && f.editing
+        {
+            f.text.push_str(&text.replace(['\n', '\r'], " "));
+            v.filter_changed(cx);
         }
-        f.text.push_str(&text.replace(['\n', '\r'], " "));
-        v.filter_changed(cx);
-        true
     });
-    let _ = pasted;
     Vec::new()
 }
 
@@ -167,7 +163,7 @@ fn on_overlay_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     };
     let chain = overlay.context();
     let action = state.keymap.resolve_event(chain, &key);
-    let outcome = overlay.on_key(key, action, &mut state.next_request);
+    let outcome = overlay.on_key(key, action);
     apply_overlay_outcome(state, outcome)
 }
 

@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
 use super::tabs::human_size;
-use crate::model::{AppSecrets, AppStatus, AppTopology, Application, Dependency, Placement, Pods};
+use crate::model::{AppSecrets, AppTopology, Application, Dependency, Placement, Pods};
 use crate::state::list::Filter;
-use crate::theme::Glyphs;
+use crate::theme::{Glyphs, status_token};
 use crate::widgets::text::ago;
 use crate::words;
 
@@ -24,20 +24,6 @@ pub type DocLine = Vec<Piece>;
 const LABEL: usize = 13;
 /// Cells of the progress bar.
 const BAR: usize = 20;
-
-/// The theme token of an Application status.
-pub fn status_token(status: AppStatus) -> &'static str {
-    match status {
-        AppStatus::Running => "status.running",
-        AppStatus::Installing => "status.installing",
-        AppStatus::Updating => "status.updating",
-        AppStatus::Degraded => "status.degraded",
-        AppStatus::Failed => "status.failed",
-        AppStatus::Paused => "status.paused",
-        AppStatus::PendingApproval => "status.pending-approval",
-        AppStatus::Unknown => "status.unknown",
-    }
-}
 
 /// `text` padded with spaces to `width` columns.
 pub fn pad(text: &str, width: usize) -> String {

@@ -9,11 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 use unicode_width::UnicodeWidthStr;
 
-use super::doc::{self, DocLine, status_token};
+use super::doc::{self, DocLine};
 use super::tabs::{self, TabState};
 use super::{AppView, tables, yaml};
 use crate::effect::DetailTab;
 use crate::msg::TabData;
+use crate::theme::status_token;
 use crate::ui::Ui;
 use crate::widgets::load::{render_empty, render_load};
 use crate::words;

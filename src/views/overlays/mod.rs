@@ -108,13 +108,7 @@ impl Overlay {
     }
 
     /// A key, with the action the keymap resolved for it along [`Overlay::context`].
-    pub fn on_key(
-        &mut self,
-        key: KeyEvent,
-        action: Option<Action>,
-        next_request: &mut u64,
-    ) -> OverlayOutcome {
-        let _ = next_request;
+    pub fn on_key(&mut self, key: KeyEvent, action: Option<Action>) -> OverlayOutcome {
         match self {
             Overlay::Help(h) => h.on_action(action),
             Overlay::Palette(p) => p.on_key(key),
