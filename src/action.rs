@@ -145,7 +145,6 @@ impl Action {
                 | Action::GrantAccess
                 | Action::DenyAccess
                 | Action::Shell
-                | Action::Logs
         )
     }
 }

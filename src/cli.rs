@@ -44,9 +44,14 @@ pub struct ConsoleArgs {
     /// fatma, support); Ctrl-P switches later.
     #[arg(long, default_value = "admin")]
     pub persona: String,
-    /// Open at org/NAME, env/NAME, app/ENV/NAME or blueprint/[ORG/]NAME.
+    /// Open at org/NAME, env/NAME, app/ENV/NAME, blueprint/[ORG/]NAME, deployments,
+    /// deployment/ID or operation/ID.
     #[arg(long)]
     pub open: Option<String>,
+    /// How many lines each log view holds before the oldest are dropped (default
+    /// 100000; `log_lines` in config.toml).
+    #[arg(long, value_name = "N")]
+    pub log_lines: Option<usize>,
     #[command(flatten)]
     pub connection: Overrides,
     /// Theme: dark, light, high-contrast, mono (NO_COLOR forces mono).
@@ -122,6 +127,10 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
     };
     let flags = args.connection.clone();
     let target = config::resolve(&file, &flags, |k| std::env::var(k).ok()).map_err(|e| eyre!(e))?;
+    let remember_as = match &target {
+        config::Target::Sandbox => "sandbox".to_string(),
+        config::Target::Sovereign { name, .. } => name.clone(),
+    };
     let (session, method, first) = match target {
         config::Target::Sandbox => {
             let faults = crate::sandbox::launch::faults_from(&args.faults).map_err(|e| eyre!(e))?;
@@ -141,6 +150,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 },
                 SignInMethod::Sandbox {
                     base_url: String::new(),
+                    provisioning_url: None,
                 },
                 FirstSignIn::Sandbox {
                     options: Box::new(options),
@@ -152,8 +162,20 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
         config::Target::Sovereign { name, profile } => {
             let api_url = profile.api_url.clone().unwrap_or_default();
             let mut config = ClientConfig::parse(&api_url).map_err(|e| eyre!("{e}"))?;
-            if let Some(p) = &profile.provisioning_url {
-                config = config.with_provisioning_url(p).map_err(|e| eyre!("{e}"))?;
+            // A Sovereign on loopback is most likely a sandbox served by `catalyst-tui
+            // sandbox`: it gets the badge, the persona switch and its own provisioning API.
+            let sandbox = config.api_url.host_str().is_some_and(is_loopback);
+            let own = format!("{}/sovereign", api_url.trim().trim_end_matches('/'));
+            match (&profile.provisioning_url, sandbox) {
+                (Some(p), _) => {
+                    config = config.with_provisioning_url(p).map_err(|e| eyre!("{e}"))?;
+                }
+                (None, true) => {
+                    config = config
+                        .with_provisioning_url(&own)
+                        .map_err(|e| eyre!("{e}"))?;
+                }
+                (None, false) => {}
             }
             config.ca_file = profile.ca_file.clone();
             let source = match (
@@ -165,9 +187,6 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 (None, None) => TokenSource::cache(dirs.token_cache(&name)),
             };
             let client = ApiClient::new(config, source).map_err(|e| eyre!("{e}"))?;
-            // A Sovereign on loopback is most likely a sandbox served by `catalyst-tui
-            // sandbox`: it gets the badge and the persona switch.
-            let sandbox = client.config().api_url.host_str().is_some_and(is_loopback);
             (
                 Session {
                     sandbox,
@@ -175,7 +194,10 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                     ..Session::default()
                 },
                 if sandbox {
-                    SignInMethod::Sandbox { base_url: api_url }
+                    SignInMethod::Sandbox {
+                        base_url: api_url,
+                        provisioning_url: None,
+                    }
                 } else {
                     SignInMethod::Device
                 },
@@ -183,6 +205,11 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
             )
         }
     };
+    let log_lines = args
+        .log_lines
+        .or(file.log_lines)
+        .unwrap_or(crate::views::logs::DEFAULT_CAPACITY)
+        .max(1);
     Ok(Launch {
         ui,
         keymap,
@@ -191,6 +218,8 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
         first,
         open,
         warnings,
+        log_lines,
+        remembered: Some(dirs.remembered_deployments(&remember_as)),
     })
 }
 

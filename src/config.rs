@@ -47,6 +47,8 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     pub keymap: Option<String>,
     pub profile: Option<String>,
+    /// How many lines each log view holds.
+    pub log_lines: Option<usize>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -85,6 +87,10 @@ impl Dirs {
     }
     pub fn keymap_file(&self) -> PathBuf {
         self.config.join("keymap.toml")
+    }
+    /// The provisioning runs a profile has opened.
+    pub fn remembered_deployments(&self, profile: &str) -> PathBuf {
+        self.cache.join(format!("deployments-{profile}.txt"))
     }
     /// The token cache of a profile.
     pub fn token_cache(&self, profile: &str) -> PathBuf {

@@ -81,6 +81,31 @@ pub enum Query {
     Catalog,
     /// The sandbox's demo personas (the persona switch).
     Personas,
+    /// Provisioning runs: the service's list where it offers one, otherwise the ids this
+    /// profile remembers (the runner keeps them) read one by one.
+    Deployments,
+    /// The Phase-1 components of a run (`/components/state`).
+    Components { deployment: String },
+    /// Retry a failed phase of a run (a `POST`; the answer says whether it restarted or
+    /// needs a manual retry).
+    RetryPhase { deployment: String, phase: String },
+    /// A run's jobs and their batches.
+    Jobs { deployment: String },
+    /// One job with its executions.
+    Job { deployment: String, job: String },
+    /// A page of an execution's log lines, from line `from` (1-based).
+    ExecutionLogs { execution: String, from: u64 },
+}
+
+/// A stream a view follows while it is on the route stack. Streams of views under the
+/// top one keep running, so going back finds them complete.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StreamSpec {
+    /// A provisioning run (CONTRACT A). `attempt` grows when a retry restarts the run,
+    /// which starts a new follow.
+    Deployment { id: String, attempt: u32 },
+    /// The log of one operation (CONTRACT B).
+    Operation { id: String },
 }
 
 /// A side effect for the runner.
@@ -102,6 +127,9 @@ pub enum Effect {
         path: std::path::PathBuf,
         contents: String,
     },
+    /// Add a provisioning run's id to the profile's remembered ids (the service may offer
+    /// no list of runs).
+    Remember { deployment: String },
     /// Leave the console.
     Quit,
 }

@@ -3,11 +3,13 @@
 //! module only names them; it must not carry behaviour.
 
 use crate::api::ApiError;
-use crate::api::follow::LiveMsg;
-use crate::effect::{DetailTab, RequestId};
+use crate::api::follow::{DeploymentMsg, LiveMsg, OperationMsg};
+use crate::api::provisioning::RetryOutcome;
+use crate::effect::{DetailTab, RequestId, StreamSpec};
 use crate::model::{
     AppHistory, AppObservability, AppSecrets, AppTopology, Application, BlueprintUsage,
-    DemoPersona, Environment, Me, Org,
+    ComponentsState, DemoPersona, DeploymentState, Environment, ExecutionLogs, Job, JobBatch,
+    JobDetail, Me, Org,
 };
 use crate::widgets::highlight::Highlighted;
 
@@ -57,6 +59,44 @@ pub enum Data {
     BlueprintUsage(Box<BlueprintUsage>),
     Catalog(Box<Catalog>),
     Personas(Vec<DemoPersona>),
+    Deployments(Box<Deployments>),
+    Components(Box<ComponentsState>),
+    Retry(Box<RetryOutcome>),
+    Jobs {
+        jobs: Vec<Job>,
+        batches: Vec<JobBatch>,
+    },
+    Job(Box<JobDetail>),
+    ExecutionLogs(Box<ExecutionLogs>),
+}
+
+/// Provisioning runs as the service offers them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deployments {
+    /// Whether the service listed them (otherwise they are the remembered ids).
+    pub listed: bool,
+    /// Newest first.
+    pub runs: Vec<DeploymentState>,
+    /// Remembered ids that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// What a followed stream delivered since the last batch (streams are batched every
+/// 50 ms or so, so a flood of lines costs one update, not one per line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamBatch {
+    pub spec: StreamSpec,
+    /// Which follow of `spec` this is: a new follow replays the stream from its start,
+    /// so a view skips what it already holds.
+    pub generation: u64,
+    pub items: StreamItems,
+}
+
+/// The messages of one batch, by kind of stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItems {
+    Deployment(Vec<DeploymentMsg>),
+    Operation(Vec<OperationMsg>),
 }
 
 /// Where the sign-in stands.
@@ -88,6 +128,8 @@ pub enum Msg {
     },
     /// From the live events subscription.
     Live(LiveMsg),
+    /// From a followed stream (a provisioning run, an operation's log).
+    Stream(StreamBatch),
     /// Sign-in progress.
     SignIn(SignInMsg),
     /// Fetch the view at this depth of the route stack again if it still waits to (a

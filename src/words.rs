@@ -12,6 +12,8 @@ pub const PERSONA_SANDBOX_ONLY: &str =
     "Personas belong to the sandbox; on a real Sovereign you sign in as yourself.";
 pub const NO_FILTER_HERE: &str = "This view has nothing to filter.";
 pub const STREAM_ENDED: &str = "the server ended the live stream";
+pub const NO_PROVISIONING_URL: &str = "no provisioning URL is configured: start with \
+     --provisioning-url URL, set CATALYST_PROVISIONING_URL, or give the profile a provisioning_url";
 
 pub const LOADING: &str = "Loading";
 pub const RETRY_HINT: &str = "Press Ctrl-R to try again.";
@@ -195,6 +197,51 @@ pub fn behind_count(n: usize) -> String {
 
 // The log view.
 pub const LOG_FOLLOWING: &str = "FOLLOWING";
+pub const STREAM_CONNECTING: &str = "connecting…";
+pub const STREAM_LIVE: &str = "live";
+
+/// A followed stream waits to reconnect.
+pub fn stream_reconnecting(secs: i64, reason: &str) -> String {
+    if reason.is_empty() {
+        format!("reconnecting in {secs} s")
+    } else {
+        format!("reconnecting in {secs} s ({reason})")
+    }
+}
+
+/// A followed stream stopped for good.
+pub fn stream_failed(reason: &str) -> String {
+    format!("stopped: {reason}")
+}
+
+/// A re-sync of a provisioning run failed (the stream goes on).
+pub fn resync_failed(why: &str) -> String {
+    format!("re-sync failed: {why}")
+}
+
+/// A provisioning run reached its end with `status`.
+pub fn run_finished(status: &str) -> String {
+    format!("run {status}")
+}
+
+/// `L` on an Application nothing is moving.
+pub fn no_operation(app: &str) -> String {
+    format!("{app} has no install or update under way; its log appears while one runs")
+}
+
+/// An operation's log reached its end.
+pub fn operation_finished(outcome: &str) -> String {
+    format!("operation {outcome}")
+}
+
+/// The title of an operation's log.
+pub fn operation_log_title(id: &str, what: &str) -> String {
+    if what.is_empty() {
+        format!("operation {id} › log")
+    } else {
+        format!("{what} › log")
+    }
+}
 pub const LOG_PAUSED: &str = "PAUSED";
 pub const LOG_WRAP: &str = "wrap";
 pub const NO_LOG_LINES: &str = "No log lines yet.";

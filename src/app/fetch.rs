@@ -5,17 +5,22 @@ use std::collections::BTreeSet;
 
 use futures::StreamExt;
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ApiError, ProvisioningClient};
 use crate::effect::{DetailTab, Query};
 use crate::model::{AccessState, PageQuery, PromotionQuery, PromotionState};
-use crate::msg::{Catalog, Data, Inbox, TabData};
+use crate::msg::{Catalog, Data, Deployments, Inbox, TabData};
 use crate::widgets::highlight::highlight_yaml;
 
 /// How many requests the catalogue runs at once.
 const CATALOG_CONCURRENCY: usize = 8;
 
-/// Answers `query`.
-pub async fn fetch(client: &ApiClient, query: Query) -> Result<Data, ApiError> {
+/// Answers `query`; `remembered` are the provisioning runs this profile has opened
+/// (newest first), read when the service has no list of runs.
+pub async fn fetch(
+    client: &ApiClient,
+    query: Query,
+    remembered: Vec<String>,
+) -> Result<Data, ApiError> {
     Ok(match query {
         Query::Orgs => Data::Orgs(client.list_all_orgs().await?),
         Query::Org(org) => Data::Org(Box::new(client.get_org(&org).await?)),
@@ -38,7 +43,77 @@ pub async fn fetch(client: &ApiClient, query: Query) -> Result<Data, ApiError> {
         }
         Query::Catalog => Data::Catalog(Box::new(catalog(client).await?)),
         Query::Personas => Data::Personas(client.demo_personas().await?),
+        Query::Deployments => Data::Deployments(Box::new(
+            deployments(&provisioning(client)?, remembered).await?,
+        )),
+        Query::Components { deployment } => Data::Components(Box::new(
+            provisioning(client)?.components_state(&deployment).await?,
+        )),
+        Query::RetryPhase { deployment, phase } => Data::Retry(Box::new(
+            provisioning(client)?
+                .retry_phase(&deployment, &phase)
+                .await?,
+        )),
+        Query::Jobs { deployment } => {
+            let prov = provisioning(client)?;
+            let (jobs, batches) =
+                tokio::join!(prov.jobs(&deployment), prov.job_batches(&deployment));
+            Data::Jobs {
+                jobs: jobs?,
+                batches: batches?,
+            }
+        }
+        Query::Job { deployment, job } => Data::Job(Box::new(
+            provisioning(client)?.job(&deployment, &job).await?,
+        )),
+        Query::ExecutionLogs { execution, from } => Data::ExecutionLogs(Box::new(
+            provisioning(client)?
+                .execution_logs(&execution, from, Some(EXECUTION_PAGE))
+                .await?,
+        )),
     })
+}
+
+/// Lines asked for per page of an execution's log (the service caps a page at 5,000).
+const EXECUTION_PAGE: u32 = 2_000;
+
+/// The provisioning client, or why there is none.
+pub fn provisioning(client: &ApiClient) -> Result<ProvisioningClient, ApiError> {
+    client.provisioning().ok_or_else(|| ApiError::Config {
+        detail: crate::words::NO_PROVISIONING_URL.to_string(),
+    })
+}
+
+/// The service's list of runs; without one, the remembered ids read one by one (those
+/// that cannot be read are reported, not fatal).
+async fn deployments(
+    prov: &ProvisioningClient,
+    remembered: Vec<String>,
+) -> Result<Deployments, ApiError> {
+    if let Some(runs) = prov.list_deployments().await? {
+        return Ok(Deployments {
+            listed: true,
+            runs,
+            unreadable: Vec::new(),
+        });
+    }
+    let answers = futures::stream::iter(remembered)
+        .map(|id| async move {
+            let answer = prov.deployment(&id).await;
+            (id, answer)
+        })
+        .buffered(CATALOG_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
+    let mut out = Deployments::default();
+    for (id, answer) in answers {
+        match answer {
+            Ok(run) => out.runs.push(run),
+            Err(e) => out.unreadable.push((id, e.to_string())),
+        }
+    }
+    out.runs.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    Ok(out)
 }
 
 /// Counts of what waits for me. An identity that may not list access requests simply

@@ -50,6 +50,7 @@ impl Headless {
             tx,
             SignInMethod::Sandbox {
                 base_url: base_url.to_string(),
+                provisioning_url: None,
             },
         );
         runner.sign_in(Some(persona.to_string()));
@@ -85,7 +86,7 @@ impl Headless {
     pub fn input(&mut self, input: Input) {
         let effects = update(&mut self.state, input, Utc::now());
         self.runner.run(effects);
-        self.runner.follow(self.state.subscription());
+        self.runner.subscribe(&self.state);
     }
 
     /// Presses the keys of a key string.

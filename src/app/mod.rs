@@ -7,6 +7,7 @@
 pub mod fetch;
 pub mod frame;
 pub mod headless;
+pub mod remember;
 pub mod runner;
 pub mod startup;
 
@@ -55,6 +56,10 @@ pub struct Launch {
     pub open: Target,
     /// Warnings from configuration files, shown once in the status bar.
     pub warnings: Vec<String>,
+    /// How many lines each log view holds.
+    pub log_lines: usize,
+    /// Where the provisioning runs opened are remembered (`None`: not kept).
+    pub remembered: Option<std::path::PathBuf>,
 }
 
 /// The first sign-in.
@@ -85,6 +90,7 @@ pub async fn run(launch: Launch) -> Result<()> {
         (size.width, size.height),
         Utc::now(),
     );
+    state.log_lines = launch.log_lines;
     if let Some(w) = launch.warnings.first() {
         let more = launch.warnings.len() - 1;
         state.notice = Some(Notice {
@@ -107,11 +113,14 @@ pub async fn run(launch: Launch) -> Result<()> {
     let mut first_persona = None;
     match &launch.first {
         FirstSignIn::Sandbox {
-            options, persona, ..
+            options,
+            persona,
+            provisioning_url,
         } => match crate::sandbox::spawn((**options).clone()).await {
             Ok(running) => {
                 method = SignInMethod::Sandbox {
                     base_url: running.base_url.clone(),
+                    provisioning_url: provisioning_url.clone(),
                 };
                 sandbox = Some(running);
                 first_persona = Some(persona.clone());
@@ -124,7 +133,8 @@ pub async fn run(launch: Launch) -> Result<()> {
         },
         FirstSignIn::Client(_) => {}
     }
-    let mut runner = Runner::new(tx.clone(), method);
+    let mut runner = Runner::new(tx.clone(), method)
+        .with_remembered(remember::Remembered::load(launch.remembered.clone()));
     match launch.first {
         FirstSignIn::Sandbox { .. } => {
             if first_persona.is_some() {
@@ -181,13 +191,13 @@ pub async fn run(launch: Launch) -> Result<()> {
                     LoopEffect::Copy(text) => copy(&mut terminal, &text)?,
                 }
             }
-            runner.follow(state.subscription());
+            runner.subscribe(&state);
             // Drain what is already queued before drawing, so a burst is one frame.
             while let Ok(event) = rx.try_recv() {
                 let input = from_event(event, &mut runner);
                 let effects = update(&mut state, input, Utc::now());
                 runner.run(effects);
-                runner.follow(state.subscription());
+                runner.subscribe(&state);
             }
         }
         if state.quit {

@@ -1,6 +1,8 @@
-//! The effect runner: turns the `Effect`s of `update` into tokio tasks, and keeps the one
-//! live events subscription following the view on top. Every result comes back as an
-//! [`Event`] on the loop's channel; nothing here touches the state.
+//! The effect runner: turns the `Effect`s of `update` into tokio tasks, keeps the one
+//! live events subscription following the view on top and the streams (provisioning
+//! runs, operation logs) the route stack follows, batched so a flood of lines is one
+//! message every [`BATCH_WINDOW`]. Every result comes back as an [`Event`] on the loop's
+//! channel; nothing here touches the state.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,13 +11,14 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Event;
-use super::fetch::fetch;
+use super::fetch::{fetch, provisioning};
+use super::remember::{self, Remembered};
 use super::startup::{SignInMethod, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
-use crate::api::follow::follow_events;
+use crate::api::follow::{DeploymentMsg, follow_deployment, follow_events, follow_operation};
 use crate::api::sse::StreamOptions;
-use crate::effect::Effect;
-use crate::msg::{Msg, SignInMsg};
+use crate::effect::{Effect, StreamSpec};
+use crate::msg::{Msg, SignInMsg, StreamBatch, StreamItems};
 use crate::views::Scope;
 use crate::words;
 
@@ -37,9 +40,20 @@ pub struct Runner {
     live: Option<(Scope, CancellationToken)>,
     /// Fetches and sign-ins started whose answer has not come back yet.
     pending: usize,
+    /// The streams followed, each with its generation and what stops it.
+    streams: Vec<(StreamSpec, CancellationToken)>,
+    /// Numbers each follow of a stream (a view skips the replay of a new follow).
+    generation: u64,
+    /// Provisioning runs this profile has opened.
+    remembered: Remembered,
     /// Cancels everything the runner started when the console ends.
     root: CancellationToken,
 }
+
+/// How long a stream's messages are gathered into one batch.
+pub const BATCH_WINDOW: Duration = Duration::from_millis(50);
+/// The most messages one batch holds.
+const BATCH_MAX: usize = 20_000;
 
 impl Runner {
     pub fn new(tx: mpsc::Sender<Event>, method: SignInMethod) -> Runner {
@@ -50,8 +64,17 @@ impl Runner {
             method,
             live: None,
             pending: 0,
+            streams: Vec::new(),
+            generation: 0,
+            remembered: Remembered::default(),
             root: CancellationToken::new(),
         }
+    }
+
+    /// Remembers opened provisioning runs in `remembered` (and its file).
+    pub fn with_remembered(mut self, remembered: Remembered) -> Runner {
+        self.remembered = remembered;
+        self
     }
 
     /// The signed-in client changed: run what waited, restart the subscription.
@@ -115,9 +138,14 @@ impl Runner {
                 };
                 let tx = self.tx.clone();
                 let cancel = self.root.clone();
+                let remembered = if query == crate::effect::Query::Deployments {
+                    self.remembered.ids().to_vec()
+                } else {
+                    Vec::new()
+                };
                 tokio::spawn(async move {
                     tokio::select! {
-                        result = fetch(&client, query) => {
+                        result = fetch(&client, query, remembered) => {
                             let _ = tx.send(Event::Msg(Msg::Fetched { request, result })).await;
                         }
                         () = cancel.cancelled() => {}
@@ -153,6 +181,13 @@ impl Runner {
                     let _ = tx.send(Event::Msg(msg)).await;
                 });
             }
+            Effect::Remember { deployment } => {
+                if let Some((path, contents)) = self.remembered.add(&deployment) {
+                    // Best effort: the list still works in memory when the cache is
+                    // read-only.
+                    tokio::task::spawn_blocking(move || remember::write(&path, &contents));
+                }
+            }
             Effect::Suspend | Effect::Copy(_) | Effect::Quit => {}
         }
     }
@@ -168,10 +203,16 @@ impl Runner {
         let client = self.client.clone();
         tokio::spawn(async move {
             let result = match (&method, client) {
-                (SignInMethod::Sandbox { base_url }, client) => {
+                (
+                    SignInMethod::Sandbox {
+                        base_url,
+                        provisioning_url,
+                    },
+                    client,
+                ) => {
                     let persona = persona.unwrap_or_else(|| "admin".to_string());
                     let config = client.map(|c| c.config().clone());
-                    sandbox_sign_in(base_url, &persona, config).await
+                    sandbox_sign_in(base_url, provisioning_url.as_deref(), &persona, config).await
                 }
                 (SignInMethod::Device, Some(client)) => device_sign_in(client, true, &tx).await,
                 (SignInMethod::Device, None) => unreachable_without_client(),
@@ -182,6 +223,13 @@ impl Runner {
             };
             let _ = tx.send(event).await;
         });
+    }
+
+    /// Follows what `state` wants followed: the live events of the top view's scope and
+    /// the streams of the route stack.
+    pub fn subscribe(&mut self, state: &crate::state::State) {
+        self.follow(state.subscription());
+        self.streams(&state.streams());
     }
 
     /// Keeps the live subscription on `scope` (none: no subscription).
@@ -216,6 +264,88 @@ impl Runner {
         self.live = Some((scope, cancel));
     }
 
+    /// Keeps exactly the streams in `wanted` running: starts the new ones (once signed
+    /// in), stops those no view follows any more.
+    pub fn streams(&mut self, wanted: &[StreamSpec]) {
+        if self.streams.len() == wanted.len()
+            && self.streams.iter().all(|(s, _)| wanted.contains(s))
+        {
+            return;
+        }
+        self.streams.retain(|(spec, cancel)| {
+            let keep = wanted.contains(spec);
+            if !keep {
+                cancel.cancel();
+            }
+            keep
+        });
+        let Some(client) = self.client.clone() else {
+            return;
+        };
+        for spec in wanted {
+            if self.streams.iter().any(|(s, _)| s == spec) {
+                continue;
+            }
+            self.generation += 1;
+            let cancel = self.root.child_token();
+            self.start_stream(&client, spec.clone(), self.generation, cancel.clone());
+            self.streams.push((spec.clone(), cancel));
+        }
+    }
+
+    fn start_stream(
+        &self,
+        client: &ApiClient,
+        spec: StreamSpec,
+        generation: u64,
+        cancel: CancellationToken,
+    ) {
+        let tx = self.tx.clone();
+        match &spec {
+            StreamSpec::Deployment { id, .. } => {
+                let (dtx, drx) = mpsc::channel(4_096);
+                match provisioning(client) {
+                    Ok(prov) => {
+                        follow_deployment(
+                            prov,
+                            id.clone(),
+                            StreamOptions::console(),
+                            dtx,
+                            cancel.clone(),
+                        );
+                    }
+                    Err(e) => {
+                        let _ = dtx.try_send(DeploymentMsg::Failed(e.to_string()));
+                    }
+                }
+                forward(drx, tx, cancel, move |items| {
+                    Msg::Stream(StreamBatch {
+                        spec: spec.clone(),
+                        generation,
+                        items: StreamItems::Deployment(items),
+                    })
+                });
+            }
+            StreamSpec::Operation { id } => {
+                let (otx, orx) = mpsc::channel(4_096);
+                follow_operation(
+                    client.clone(),
+                    id.clone(),
+                    StreamOptions::console(),
+                    otx,
+                    cancel.clone(),
+                );
+                forward(orx, tx, cancel, move |items| {
+                    Msg::Stream(StreamBatch {
+                        spec: spec.clone(),
+                        generation,
+                        items: StreamItems::Operation(items),
+                    })
+                });
+            }
+        }
+    }
+
     /// Stops every task the runner started.
     pub fn shutdown(&mut self) {
         self.root.cancel();
@@ -226,6 +356,41 @@ impl Drop for Runner {
     fn drop(&mut self) {
         self.root.cancel();
     }
+}
+
+/// Hands the messages of `rx` to the loop in batches: the first message opens a window of
+/// [`BATCH_WINDOW`], everything arriving inside it (up to [`BATCH_MAX`]) goes with it.
+fn forward<T: Send + 'static>(
+    mut rx: mpsc::Receiver<T>,
+    tx: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+    wrap: impl Fn(Vec<T>) -> Msg + Send + 'static,
+) {
+    tokio::spawn(async move {
+        loop {
+            let first = tokio::select! {
+                () = cancel.cancelled() => return,
+                first = rx.recv() => first,
+            };
+            let Some(first) = first else { return };
+            let mut batch = vec![first];
+            let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
+            let mut open = true;
+            while open && batch.len() < BATCH_MAX {
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    () = tokio::time::sleep_until(deadline) => break,
+                    next = rx.recv() => match next {
+                        Some(m) => batch.push(m),
+                        None => open = false,
+                    },
+                }
+            }
+            if tx.send(Event::Msg(wrap(batch))).await.is_err() || !open {
+                return;
+            }
+        }
+    });
 }
 
 /// Writes `contents` to a new file at `path`, or beside it with `-2`, `-3`… before the

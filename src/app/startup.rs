@@ -13,8 +13,12 @@ use crate::msg::{Msg, SignInMsg};
 #[derive(Debug, Clone)]
 pub enum SignInMethod {
     /// The embedded (or a local) sandbox at `base_url`: demo personas, approved by the
-    /// console itself on the sandbox's verification page.
-    Sandbox { base_url: String },
+    /// console itself on the sandbox's verification page. Provisioning runs are read at
+    /// `provisioning_url`, by default the sandbox's own `/sovereign`.
+    Sandbox {
+        base_url: String,
+        provisioning_url: Option<String>,
+    },
     /// A real Sovereign: the device flow, approved by the person in a browser.
     Device,
 }
@@ -28,15 +32,22 @@ pub struct Connected {
     pub sovereign: String,
 }
 
-/// Signs in to the sandbox at `base_url` as `persona` with a fresh client.
+/// Signs in to the sandbox at `base_url` as `persona` with a fresh client (`config`
+/// carries over the previous client's settings; without one, provisioning runs are read at
+/// `provisioning_url` or the sandbox's `/sovereign`).
 pub async fn sandbox_sign_in(
     base_url: &str,
+    provisioning_url: Option<&str>,
     persona: &str,
     config: Option<ClientConfig>,
 ) -> Result<Connected, ApiError> {
     let config = match config {
         Some(c) => c,
-        None => ClientConfig::parse(base_url)?,
+        None => {
+            let own = format!("{}/sovereign", base_url.trim_end_matches('/'));
+            ClientConfig::parse(base_url)?
+                .with_provisioning_url(provisioning_url.unwrap_or(&own))?
+        }
     };
     let client = ApiClient::new(config, TokenSource::None)?;
     let verify = client.api_url_from(crate::sandbox::identity::VERIFICATION_PATH)?;

@@ -134,7 +134,7 @@ pub async fn console_client(
                 config.api_url
             ));
         }
-        let connected = crate::app::startup::sandbox_sign_in(api, persona, Some(config))
+        let connected = crate::app::startup::sandbox_sign_in(api, None, persona, Some(config))
             .await
             .map_err(|err| format!("signing in as {persona:?}: {err}"))?;
         return Ok(connected.client);

@@ -89,6 +89,8 @@ pub struct State {
     /// Whether the key bar at the bottom is shown.
     pub key_bar: bool,
     pub next_request: u64,
+    /// How many lines each log view holds.
+    pub log_lines: usize,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -108,6 +110,7 @@ impl State {
             notice: None,
             key_bar: true,
             next_request: 0,
+            log_lines: crate::views::logs::DEFAULT_CAPACITY,
             quit: false,
             dirty: true,
         }
@@ -136,6 +139,21 @@ impl State {
     pub fn subscription(&self) -> Option<Scope> {
         self.session.me.as_ref()?;
         Some(self.top().view().scope())
+    }
+
+    /// The streams the route stack follows (each once), bottom first. Nothing before
+    /// sign-in.
+    pub fn streams(&self) -> Vec<crate::effect::StreamSpec> {
+        if self.session.me.is_none() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for spec in self.routes.iter().filter_map(|r| r.view().stream()) {
+            if !out.contains(&spec) {
+                out.push(spec);
+            }
+        }
+        out
     }
 
     /// When the loop must wake up even with no input: something animates (spinner,

@@ -87,6 +87,7 @@ fn with_route<R>(
 ) -> R {
     let body = state.body();
     let now = state.now;
+    let log_lines = state.log_lines;
     let State {
         routes,
         next_request,
@@ -96,6 +97,7 @@ fn with_route<R>(
         now,
         next_request,
         body,
+        log_lines,
     };
     let depth = depth.min(routes.len() - 1);
     f(routes[depth].view_mut(), &mut cx)
@@ -217,6 +219,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     match with_top(state, |v, cx| v.on_action(action, cx)) {
         Outcome::Done(effects) => return effects,
         Outcome::Open(target) => return open(state, target),
+        Outcome::Say(text) => {
+            notice(state, &text, false);
+            return Vec::new();
+        }
         Outcome::Ignored => {}
     }
     match action {
@@ -350,6 +356,7 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
             chain.push(Target::Org(org.clone()));
             chain.push(target.clone());
         }
+        Target::OperationLog { .. } => chain.push(target.clone()),
     }
     state.routes.truncate(1);
     for t in &chain {
@@ -378,8 +385,11 @@ fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
     if let Msg::Fetched { request, result } = msg {
         return on_fetched(state, request, result);
     }
+    if let Msg::Stream(batch) = msg {
+        return on_stream(state, &batch);
+    }
     let effects = match msg {
-        Msg::Fetched { .. } => Vec::new(),
+        Msg::Fetched { .. } | Msg::Stream(_) => Vec::new(),
         Msg::Live(live) => on_live(state, live),
         Msg::SignIn(s) => on_sign_in(state, s),
         Msg::Retry { depth } => {
@@ -447,6 +457,22 @@ fn on_fetched(
     }
     // Nobody waits for it any more: a stale answer.
     (Vec::new(), false)
+}
+
+/// Hands a stream's batch to every view following that stream; the screen changes only
+/// when the top one does.
+fn on_stream(state: &mut State, batch: &crate::msg::StreamBatch) -> (Vec<Effect>, bool) {
+    let top = state.routes.len() - 1;
+    let mut effects = Vec::new();
+    let mut changed = false;
+    for depth in 0..state.routes.len() {
+        if state.routes[depth].view().stream().as_ref() != Some(&batch.spec) {
+            continue;
+        }
+        effects.extend(with_route(state, depth, |v, cx| v.on_stream(batch, cx)));
+        changed |= depth == top;
+    }
+    (effects, changed)
 }
 
 fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {

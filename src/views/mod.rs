@@ -27,9 +27,9 @@ use ratatui::layout::Rect;
 
 use crate::action::Action;
 use crate::api::ApiError;
-use crate::effect::{Effect, Query, RequestId};
+use crate::effect::{Effect, Query, RequestId, StreamSpec};
 use crate::model::LiveEvent;
-use crate::msg::Data;
+use crate::msg::{Data, StreamBatch};
 use crate::state::list::Filter;
 use crate::state::load::Problem;
 use crate::ui::Ui;
@@ -65,18 +65,30 @@ pub enum Target {
     Home,
     Org(String),
     Env(String),
-    App { env: String, app: String },
-    Blueprint { org: String, blueprint: String },
+    App {
+        env: String,
+        app: String,
+    },
+    Blueprint {
+        org: String,
+        blueprint: String,
+    },
+    /// The log of one operation (an install, update, rollback…) in the log viewer;
+    /// `title` names what it moves (`payment-rail in digital-channels-stg`).
+    OperationLog {
+        id: String,
+        title: String,
+    },
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
-    /// (across every Organization) or `blueprint/ORG/NAME`.
+    /// (across every Organization), `blueprint/ORG/NAME` or `operation/ID`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME or blueprint/ORG/NAME"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME or operation/ID"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -107,6 +119,10 @@ impl Target {
             ["blueprint" | "bp", org, bp] => Target::Blueprint {
                 org: org.to_string(),
                 blueprint: bp.to_string(),
+            },
+            ["operation" | "op", id] => Target::OperationLog {
+                id: id.to_string(),
+                title: String::new(),
             },
             _ => return Err(bad()),
         })
@@ -151,6 +167,8 @@ pub struct Cx<'a> {
     pub next_request: &'a mut u64,
     /// Width and height of the view's body on screen.
     pub body: (u16, u16),
+    /// How many lines a log view holds (configurable; QUALITY P8).
+    pub log_lines: usize,
 }
 
 impl Cx<'_> {
@@ -171,6 +189,8 @@ pub enum Outcome {
     Done(Vec<Effect>),
     /// Open another view.
     Open(Target),
+    /// Nothing to do, and the operator is told why (in the status bar).
+    Say(String),
 }
 
 /// Settles `load` with the answer to `request` when it waits for it: `pick` takes the
@@ -195,6 +215,17 @@ pub fn settle_answer<T>(
     };
     load.settle(request, outcome, |p| p);
     Some(())
+}
+
+/// Opens the log of the operation moving `app` (in `env`), or says there is none.
+pub fn operation_log(app: &crate::model::Application, env: &str) -> Outcome {
+    match &app.operation_id {
+        Some(id) => Outcome::Open(Target::OperationLog {
+            id: id.clone(),
+            title: format!("{env} › {}", app.name),
+        }),
+        None => Outcome::Say(crate::words::no_operation(&app.name)),
+    }
 }
 
 /// Behaviour every screen has.
@@ -222,6 +253,16 @@ pub trait View {
     }
     /// What the live subscription should cover while the view is on top.
     fn scope(&self) -> Scope;
+    /// The stream the view follows while it is on the route stack (on top or under
+    /// another view), if any.
+    fn stream(&self) -> Option<StreamSpec> {
+        None
+    }
+    /// A batch of the view's stream. A batch of a new generation replays the stream
+    /// from its start: the view keeps what it has and skips what it already holds.
+    fn on_stream(&mut self, _batch: &StreamBatch, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
     /// The filter, for views that have one.
     fn filter(&self) -> Option<&Filter> {
         None
@@ -274,6 +315,9 @@ impl Route {
             Target::App { env, app } => Route::App(Box::new(app::AppView::new(env, app))),
             Target::Blueprint { org, blueprint } => {
                 Route::Blueprint(blueprint::BlueprintView::new(org, blueprint))
+            }
+            Target::OperationLog { id, title } => {
+                Route::Logs(Box::new(logs::LogView::for_operation(id, title)))
             }
         }
     }

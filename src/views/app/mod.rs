@@ -265,7 +265,8 @@ impl View for AppView {
     fn actions(&self) -> &'static [Action] {
         // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
         // YAML adds search and copy. Help sorts them, so one list sliced does for all.
-        const ALL: [Action; 15] = [
+        const ALL: [Action; 16] = [
+            Action::Logs,
             Action::MoveUp,
             Action::MoveDown,
             Action::PageUp,
@@ -285,9 +286,9 @@ impl View for AppView {
         if tabs::is_yaml(self.tab) {
             &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ALL[..12]
+            &ALL[..13]
         } else {
-            &ALL[..11]
+            &ALL[..12]
         }
     }
 
@@ -343,6 +344,10 @@ impl View for AppView {
             }
             Action::Copy => match self.yaml_text() {
                 Some(text) => Outcome::Done(vec![Effect::Copy(text)]),
+                None => Outcome::Ignored,
+            },
+            Action::Logs => match self.summary.value() {
+                Some(app) => super::operation_log(app, &self.env),
                 None => Outcome::Ignored,
             },
             Action::BlueprintUsage => {

@@ -37,6 +37,7 @@ impl Harness {
             now: self.now,
             next_request: &mut self.next,
             body: BODY,
+            log_lines: crate::views::logs::DEFAULT_CAPACITY,
         };
         f(&mut self.view, &mut cx)
     }

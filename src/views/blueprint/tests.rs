@@ -62,6 +62,7 @@ fn cx(next: &mut u64) -> Cx<'_> {
         now: testing::now(),
         next_request: next,
         body: (80, 21),
+        log_lines: crate::views::logs::DEFAULT_CAPACITY,
     }
 }
 

@@ -214,6 +214,7 @@ impl View for EnvView {
             Action::Filter,
             Action::CycleGrouping,
             Action::ToggleLayout,
+            Action::Logs,
             Action::BlueprintUsage,
             Action::CommandPalette,
             Action::Help,
@@ -235,6 +236,7 @@ impl View for EnvView {
             Action::CycleGrouping,
             Action::ToggleLayout,
             Action::BlueprintUsage,
+            Action::Logs,
             Action::Copy,
         ]
     }
@@ -268,6 +270,12 @@ impl View for EnvView {
                         env: self.env.clone(),
                         app: app.name.clone(),
                     }),
+                    None => Outcome::Done(Vec::new()),
+                };
+            }
+            (Action::Logs, _) => {
+                return match self.selected_app() {
+                    Some(app) => super::operation_log(app, &self.env),
                     None => Outcome::Done(Vec::new()),
                 };
             }

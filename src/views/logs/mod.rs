@@ -21,10 +21,12 @@
 //! - [`ansi`]: sanitizing, stripping, wrapping and searching text.
 //! - [`scroll`]: geometry, follow/pause and row-wise scrolling over wrapped lines.
 //! - [`search`]: search counts and `n`/`N`.
+//! - [`feed`]: the stream's state and the replay cursor of a new follow.
 //! - [`render`]: the header and the visible rows; [`save`]: the file written by `w`.
 
 pub mod ansi;
 pub mod buffer;
+pub mod feed;
 pub mod lens;
 mod render;
 mod save;
@@ -40,14 +42,16 @@ use ratatui::layout::Rect;
 use super::{Cx, Outcome, Scope, View};
 use crate::action::Action;
 use crate::api::ApiError;
-use crate::effect::{Effect, RequestId};
+use crate::api::follow::{DeploymentMsg, OperationMsg};
+use crate::effect::{Effect, RequestId, StreamSpec};
 use crate::model::LiveEvent;
-use crate::msg::Data;
+use crate::msg::{Data, StreamBatch, StreamItems};
 use crate::state::list::Filter;
 use crate::state::load::Problem;
 use crate::ui::Ui;
 
 pub use buffer::{DEFAULT_CAPACITY, Level, LogBuffer, LogLine, NewLine};
+pub use feed::{Replay, StreamState};
 pub use lens::{Lens, LevelFilter};
 pub use scroll::{Geometry, Row, Top};
 pub use search::Search;
@@ -77,6 +81,14 @@ pub struct LogView {
     hscroll: usize,
     /// The body size at the last update (what `y` reads the screen with).
     body: (u16, u16),
+    /// The stream feeding the view, if it follows one itself.
+    stream: Option<StreamSpec>,
+    /// Where that stream stands (shown in the header).
+    stream_state: Option<StreamState>,
+    /// Skips what a new follow replays.
+    replay: Replay,
+    /// The last re-sync that failed (cleared when the stream is live again).
+    resync_failed: Option<String>,
 }
 
 impl LogView {
@@ -100,6 +112,110 @@ impl LogView {
             timestamps: true,
             hscroll: 0,
             body: (80, 21),
+            stream: None,
+            stream_state: None,
+            replay: Replay::default(),
+            resync_failed: None,
+        }
+    }
+
+    /// The log of operation `id`, followed; `what` names what the operation moves.
+    pub fn for_operation(id: &str, what: &str) -> LogView {
+        let mut view = LogView::new(
+            &format!("operation-{id}"),
+            &crate::words::operation_log_title(id, what),
+        );
+        view.stream = Some(StreamSpec::Operation { id: id.to_string() });
+        view.stream_state = Some(StreamState::Connecting);
+        view
+    }
+
+    /// Holds at most `lines` lines from now on, while nothing has arrived yet (the
+    /// configured bound; a view that already holds lines keeps its buffer).
+    pub fn hold(&mut self, lines: usize) {
+        if self.buffer.is_empty() && self.buffer.capacity() != lines.max(1) {
+            self.buffer = LogBuffer::new(lines);
+        }
+    }
+
+    /// Where the stream feeding the view stands.
+    pub fn stream_state(&self) -> Option<&StreamState> {
+        self.stream_state.as_ref()
+    }
+
+    /// Sets where the stream stands (a view that feeds this one reports it).
+    pub fn set_stream_state(&mut self, state: StreamState) {
+        if state == StreamState::Live {
+            self.resync_failed = None;
+        }
+        self.stream_state = Some(state);
+    }
+
+    /// Why the last re-sync failed, while the stream has not been live since.
+    pub fn resync_failed(&self) -> Option<&str> {
+        self.resync_failed.as_deref()
+    }
+
+    /// Takes a batch of a provisioning run: its events as lines (those a new follow
+    /// replays skipped), its state and its end. Returns the final State when the run
+    /// ended in this batch.
+    pub fn take_deployment(
+        &mut self,
+        generation: u64,
+        items: &[DeploymentMsg],
+        now: DateTime<Utc>,
+    ) -> Option<crate::model::DeploymentState> {
+        self.replay.batch(generation);
+        let mut done = None;
+        for item in items {
+            match item {
+                DeploymentMsg::Event(e) => {
+                    if self.replay.admit() {
+                        self.push(NewLine::from(e));
+                    }
+                }
+                DeploymentMsg::Status(status) => {
+                    if let Some(state) = StreamState::from_status(status, now) {
+                        self.set_stream_state(state);
+                    }
+                }
+                DeploymentMsg::ResyncFailed(why) => self.resync_failed = Some(why.clone()),
+                DeploymentMsg::Done(state) => {
+                    let ok = state.status == crate::model::DeploymentStatus::Ready;
+                    self.set_stream_state(StreamState::Finished {
+                        outcome: crate::words::run_finished(state.status.as_str()),
+                        ok,
+                    });
+                    done = Some((**state).clone());
+                }
+                DeploymentMsg::Failed(why) => {
+                    self.set_stream_state(StreamState::Failed(why.clone()))
+                }
+            }
+        }
+        done
+    }
+
+    /// Takes a batch of an operation's log.
+    pub fn take_operation(&mut self, generation: u64, items: &[OperationMsg], now: DateTime<Utc>) {
+        self.replay.batch(generation);
+        for item in items {
+            match item {
+                OperationMsg::Line(line) => {
+                    if self.replay.admit() {
+                        self.push(NewLine::from(line));
+                    }
+                }
+                OperationMsg::Status(status) => {
+                    if let Some(state) = StreamState::from_status(status, now) {
+                        self.set_stream_state(state);
+                    }
+                }
+                OperationMsg::Done(done) => self.set_stream_state(StreamState::Finished {
+                    outcome: crate::words::operation_finished(&done.outcome),
+                    ok: done.outcome == "succeeded",
+                }),
+            }
         }
     }
 
@@ -252,7 +368,8 @@ impl View for LogView {
         self.title.clone()
     }
 
-    fn load(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+    fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        self.hold(cx.log_lines);
         Vec::new()
     }
 
@@ -324,6 +441,21 @@ impl View for LogView {
 
     fn scope(&self) -> Scope {
         Scope::ALL
+    }
+
+    fn stream(&self) -> Option<StreamSpec> {
+        self.stream.clone()
+    }
+
+    fn on_stream(&mut self, batch: &StreamBatch, cx: &mut Cx) -> Vec<Effect> {
+        self.body = cx.body;
+        match &batch.items {
+            StreamItems::Operation(items) => self.take_operation(batch.generation, items, cx.now),
+            StreamItems::Deployment(items) => {
+                self.take_deployment(batch.generation, items, cx.now);
+            }
+        }
+        Vec::new()
     }
 
     fn filter(&self) -> Option<&Filter> {
@@ -398,10 +530,12 @@ impl View for LogView {
     }
 
     fn animates(&self) -> bool {
-        false
+        self.stream_state
+            .as_ref()
+            .is_some_and(StreamState::counts_down)
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, _now: DateTime<Utc>) {
-        render::render(self, frame, area, ui);
+    fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime<Utc>) {
+        render::render(self, frame, area, ui, now);
     }
 }

@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use ansi_to_tui::IntoText;
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -30,10 +31,10 @@ struct Styled {
 }
 
 /// Draws `view` in `area`.
-pub fn render(view: &LogView, frame: &mut Frame, area: Rect, ui: &Ui) {
+pub fn render(view: &LogView, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime<Utc>) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let g = view.geometry((area.width, area.height));
-    render_header(view, frame, head, ui);
+    render_header(view, frame, head, ui, now);
     let buffer = view.buffer();
     if buffer.is_empty() {
         render_empty(
@@ -99,8 +100,18 @@ pub fn render(view: &LogView, frame: &mut Frame, area: Rect, ui: &Ui) {
 }
 
 /// The header: state, filters and toggles on the left; search and counts on the right.
-fn render_header(view: &LogView, frame: &mut Frame, area: Rect, ui: &Ui) {
+fn render_header(view: &LogView, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime<Utc>) {
     let mut left = Vec::new();
+    if let Some(state) = view.stream_state() {
+        let (text, token) = state.label(now);
+        left.push(Span::styled(format!(" {text} "), ui.style(token)));
+        if let Some(why) = view.resync_failed() {
+            left.push(Span::styled(
+                format!(" {}", words::resync_failed(why)),
+                ui.style("warning"),
+            ));
+        }
+    }
     if view.is_following() {
         left.push(Span::styled(
             format!(" {} ", words::LOG_FOLLOWING),

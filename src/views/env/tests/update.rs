@@ -173,6 +173,7 @@ fn enter_opens_the_application_and_b_its_blueprint() {
         now: testing::now(),
         next_request: &mut next_request,
         body: (80, 21),
+        log_lines: crate::views::logs::DEFAULT_CAPACITY,
     };
     let mut v = EnvView::new(ENV);
     v.apps = Load::Ready(fixture());

@@ -196,6 +196,7 @@ impl Harness {
             now: testing::now(),
             next_request: &mut self.next_request,
             body: self.body,
+            log_lines: crate::views::logs::DEFAULT_CAPACITY,
         };
         f(&mut self.view, &mut cx)
     }
