@@ -99,7 +99,7 @@ fn snapshot_execution_log() {
 }
 
 #[test]
-fn snapshot_execution_log_in_ascii() {
+fn snapshot_jobs_in_ascii() {
     let (mut s, effects) = opened(jobs_target(), 80, 24);
     let (request, _) = only_fetch(&effects);
     answer(&mut s, request, jobs_data());
