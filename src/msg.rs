@@ -135,6 +135,10 @@ pub enum Msg {
     /// Fetch the view at this depth of the route stack again if it still waits to (a
     /// rate-limit countdown ended).
     Retry { depth: usize },
+    /// A polling view's timer came due (`token` names the timer). Only the view on top
+    /// may act on it, and only if it is the timer that view armed last: a view polls only
+    /// while it is on top, never twice at once.
+    Poll { token: u64 },
     /// Re-read one Organization's roll-up (debounced after live events).
     RefreshOrg(String),
     /// Re-read the inbox counts (debounced after live events).

@@ -295,3 +295,123 @@ pub fn log_saved(path: &str, lines: usize) -> String {
 pub fn log_not_saved(path: &str, error: &str) -> String {
     format!("Could not save the log to {path}: {error}")
 }
+
+// The jobs of a provisioning run.
+pub const JOBS: &str = "jobs";
+pub const JOB: &str = "job";
+pub const NO_JOBS: &str = "This run has no jobs yet.";
+pub const NO_JOBS_NEXT: &str = "Jobs appear as the run installs its components, and this view \
+     reads them again by itself. The service answers the same for a run id it does not know, \
+     so check the id if this stays empty.";
+pub const NO_EXECUTIONS: &str = "This job has not run yet.";
+pub const NO_EXECUTIONS_NEXT: &str = "Its executions appear here once it starts.";
+pub const NO_JOB_TO_OPEN: &str = "There is no job here to open.";
+pub const NO_EXECUTION_TO_OPEN: &str = "This job has no execution to open yet.";
+pub const NOT_YET: &str = "not yet";
+pub const STILL_RUNNING: &str = "still running";
+pub const READING_LOG: &str = "reading the log";
+pub const EXECUTION_FINISHED: &str = "finished";
+pub const FIELD_JOB: &str = "Job";
+pub const FIELD_APPLICATION: &str = "Application";
+pub const FIELD_BATCH: &str = "Batch";
+pub const FIELD_STARTED: &str = "Started";
+pub const FIELD_FINISHED: &str = "Finished";
+pub const FIELD_DURATION: &str = "Duration";
+pub const FIELD_DEPENDS_ON: &str = "Depends on";
+pub const BATCH_COLUMNS: [&str; 6] = [
+    "BATCH",
+    "FINISHED",
+    "SUCCEEDED",
+    "FAILED",
+    "RUNNING",
+    "PENDING",
+];
+pub const JOB_COLUMNS: [&str; 6] = [
+    "JOB",
+    "BATCH",
+    "STATUS",
+    "STARTED",
+    "DURATION",
+    "DEPENDS ON",
+];
+pub const JOB_COLUMN_APP: &str = "APP";
+pub const EXECUTION_COLUMNS: [&str; 5] = ["EXECUTION", "STATUS", "STARTED", "FINISHED", "LINES"];
+
+/// The breadcrumb of a run's jobs.
+pub fn jobs_title(deployment: &str) -> String {
+    format!("run {deployment} › jobs")
+}
+
+/// The breadcrumb of one job.
+pub fn job_title(deployment: &str, job: &str) -> String {
+    format!("run {deployment} › jobs › {job}")
+}
+
+/// The breadcrumb of one execution's log (its id shortened, as a commit's would be).
+pub fn execution_title(deployment: &str, job: &str, execution: &str) -> String {
+    let short: String = execution.chars().take(12).collect();
+    if job.is_empty() {
+        format!("run {deployment} › execution {short}")
+    } else {
+        format!("run {deployment} › jobs › {job} › execution {short}")
+    }
+}
+
+/// How many jobs in how many batches.
+pub fn jobs_count(jobs: usize, batches: usize) -> String {
+    let j = if jobs == 1 { "" } else { "s" };
+    match batches {
+        0 => format!("{jobs} job{j}"),
+        1 => format!("{jobs} job{j} in 1 batch"),
+        _ => format!("{jobs} job{j} in {batches} batches"),
+    }
+}
+
+/// A batch's finished jobs of its total.
+pub fn batch_progress(finished: u32, total: u32) -> String {
+    format!("{finished}/{total}")
+}
+
+/// The jobs a job waits for.
+pub fn depends_on(jobs: &[String]) -> String {
+    if jobs.is_empty() {
+        "none".to_string()
+    } else {
+        jobs.join(", ")
+    }
+}
+
+/// A duration in milliseconds, in its largest units: `850 ms`, `42 s`, `3m 05s`, `1h 02m`.
+pub fn duration(ms: u64) -> String {
+    let secs = ms / 1000;
+    match ms {
+        0..1000 => format!("{ms} ms"),
+        1000..60_000 => format!("{secs} s"),
+        60_000..3_600_000 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, secs / 60 % 60),
+    }
+}
+
+/// When the data on screen was read (UTC), and how often it is read again while shown.
+pub fn refreshed(at: &str, every_secs: Option<u64>) -> String {
+    match every_secs {
+        Some(every) => format!("refreshed {at} UTC, every {every} s"),
+        None => format!("read {at} UTC"),
+    }
+}
+
+/// The last refresh failed; older data stays on screen.
+pub fn refresh_failed(why: &str) -> String {
+    format!("refresh failed: {why}")
+}
+
+/// How many of an execution's lines are held.
+pub fn lines_read(read: u64, total: u64) -> String {
+    let t = crate::widgets::text::thousands;
+    let s = if total == 1 { "" } else { "s" };
+    if read >= total {
+        format!("{} line{s}", t(read))
+    } else {
+        format!("{} of {} line{s}", t(read), t(total))
+    }
+}

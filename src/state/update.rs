@@ -313,10 +313,13 @@ fn back(state: &mut State) -> Vec<Effect> {
     let revealed = state.top().view().scope();
     // The live events followed up there did not cover this view: read it again (what is
     // on screen stays, with its selection, filter and scroll).
-    match left_scope {
+    let mut effects = match left_scope {
         Some(scope) if scope.covers(&revealed) => Vec::new(),
         _ => with_top(state, |v, cx| v.load(cx)),
-    }
+    };
+    // A polled view resumes its polling.
+    effects.extend(with_top(state, |v, cx| v.on_reveal(cx)));
+    effects
 }
 
 /// Opens `target` on top of the stack.
@@ -356,7 +359,13 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
             chain.push(Target::Org(org.clone()));
             chain.push(target.clone());
         }
-        Target::OperationLog { .. } => chain.push(target.clone()),
+        Target::OperationLog { .. } | Target::Jobs { .. } => chain.push(target.clone()),
+        Target::Job { deployment, .. } | Target::ExecutionLog { deployment, .. } => {
+            chain.push(Target::Jobs {
+                deployment: deployment.clone(),
+            });
+            chain.push(target.clone());
+        }
     }
     state.routes.truncate(1);
     for t in &chain {
@@ -390,6 +399,11 @@ fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
     }
     let effects = match msg {
         Msg::Fetched { .. } | Msg::Stream(_) => Vec::new(),
+        Msg::Poll { token } => {
+            // Nothing changes on screen until the read it starts is answered.
+            let effects = with_top(state, |v, cx| v.on_poll(token, cx));
+            return (effects, false);
+        }
         Msg::Live(live) => on_live(state, live),
         Msg::SignIn(s) => on_sign_in(state, s),
         Msg::Retry { depth } => {
@@ -439,6 +453,13 @@ fn on_fetched(
     for depth in (0..state.routes.len()).rev() {
         let answered = with_route(state, depth, |v, cx| v.on_fetched(request, &result, cx));
         if let Some(mut effects) = answered {
+            // A view polls only while on top: the timer a covered view asks for is not
+            // armed (it re-arms when Back reveals it).
+            if depth + 1 < state.routes.len() {
+                effects.retain(|e| {
+                    !matches!(e, Effect::After { msg, .. } if matches!(**msg, Msg::Poll { .. }))
+                });
+            }
             // A 429 retries by itself when its countdown ends.
             if let Err(ApiError::RateLimited { .. }) = &result {
                 let wait = with_route(state, depth, |v, cx| match v.problem() {

@@ -7,6 +7,7 @@
 //! - [`env`]: an Environment's Application cards and backing services.
 //! - [`app`]: one Application with its seven tabs.
 //! - [`blueprint`]: where a Blueprint runs across an Organization.
+//! - [`jobs`]: a provisioning run's jobs, one job's executions, an execution's log.
 //! - [`logs`]: the one log viewer every stream uses.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
 
@@ -14,6 +15,7 @@ pub mod app;
 pub mod blueprint;
 pub mod env;
 pub mod home;
+pub mod jobs;
 pub mod logs;
 pub mod org;
 pub mod overlays;
@@ -79,16 +81,32 @@ pub enum Target {
         id: String,
         title: String,
     },
+    /// The jobs of a provisioning run.
+    Jobs {
+        deployment: String,
+    },
+    /// One job of a run (`job` is its id `<deployment>:<jobName>`, or its name).
+    Job {
+        deployment: String,
+        job: String,
+    },
+    /// The log of one execution of a job; `title` is its breadcrumb.
+    ExecutionLog {
+        deployment: String,
+        execution: String,
+        title: String,
+    },
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
-    /// (across every Organization), `blueprint/ORG/NAME` or `operation/ID`.
+    /// (across every Organization), `blueprint/ORG/NAME`, `operation/ID` or
+    /// `jobs/DEPLOYMENT`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME or operation/ID"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, operation/ID or jobs/DEPLOYMENT"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -123,6 +141,9 @@ impl Target {
             ["operation" | "op", id] => Target::OperationLog {
                 id: id.to_string(),
                 title: String::new(),
+            },
+            ["jobs", deployment] => Target::Jobs {
+                deployment: deployment.to_string(),
             },
             _ => return Err(bad()),
         })
@@ -251,6 +272,16 @@ pub trait View {
     fn on_refresh(&mut self, _msg: &crate::msg::Msg, _cx: &mut Cx) -> Vec<Effect> {
         Vec::new()
     }
+    /// A polling timer the view armed (`Msg::Poll`) came due while the view is on top;
+    /// a view acts only on the token it armed last.
+    fn on_poll(&mut self, _token: u64, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// The view is on top again (Back left the view above it): a polled view reads
+    /// again and re-arms its timer.
+    fn on_reveal(&mut self, _cx: &mut Cx) -> Vec<Effect> {
+        Vec::new()
+    }
     /// What the live subscription should cover while the view is on top.
     fn scope(&self) -> Scope;
     /// The stream the view follows while it is on the route stack (on top or under
@@ -303,6 +334,12 @@ pub enum Route {
     Blueprint(blueprint::BlueprintView),
     /// A log stream (provisioning run, operation log, pod log).
     Logs(Box<logs::LogView>),
+    /// The jobs of a provisioning run.
+    Jobs(Box<jobs::JobsView>),
+    /// One job and its executions.
+    Job(Box<jobs::JobView>),
+    /// One execution's log.
+    ExecutionLog(Box<jobs::ExecutionLogView>),
 }
 
 impl Route {
@@ -319,6 +356,17 @@ impl Route {
             Target::OperationLog { id, title } => {
                 Route::Logs(Box::new(logs::LogView::for_operation(id, title)))
             }
+            Target::Jobs { deployment } => Route::Jobs(Box::new(jobs::JobsView::new(deployment))),
+            Target::Job { deployment, job } => {
+                Route::Job(Box::new(jobs::JobView::new(deployment, job)))
+            }
+            Target::ExecutionLog {
+                deployment,
+                execution,
+                title,
+            } => Route::ExecutionLog(Box::new(jobs::ExecutionLogView::new(
+                deployment, execution, title,
+            ))),
         }
     }
 
@@ -331,6 +379,9 @@ impl Route {
             Route::App(v) => v.as_ref(),
             Route::Blueprint(v) => v,
             Route::Logs(v) => v.as_ref(),
+            Route::Jobs(v) => v.as_ref(),
+            Route::Job(v) => v.as_ref(),
+            Route::ExecutionLog(v) => v.as_ref(),
         }
     }
 
@@ -343,6 +394,9 @@ impl Route {
             Route::App(v) => v.as_mut(),
             Route::Blueprint(v) => v,
             Route::Logs(v) => v.as_mut(),
+            Route::Jobs(v) => v.as_mut(),
+            Route::Job(v) => v.as_mut(),
+            Route::ExecutionLog(v) => v.as_mut(),
         }
     }
 }
@@ -376,6 +430,13 @@ mod tests {
                 .unwrap_err()
                 .contains("not an Environment")
         );
+        assert_eq!(
+            Target::parse_link("jobs/0123456789abcdef"),
+            Ok(Target::Jobs {
+                deployment: "0123456789abcdef".into()
+            })
+        );
+        assert!(Target::parse_link("jobs/").is_err());
         assert!(Target::parse_link("app/x").is_err());
         assert!(Target::parse_link("org/").is_err());
     }

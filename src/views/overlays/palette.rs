@@ -1,7 +1,9 @@
 //! The command palette (`:`): fuzzy completion over Organizations, Environments,
 //! Applications, Blueprints and commands, with nucleo (helix's matcher). Typed commands
 //! work before the catalogue has arrived: `env NAME`, `app ENV/NAME` or `app NAME` inside
-//! the catalogue, `org NAME`, `bp ORG/NAME`, `home`, `help`, `persona`, `quit`.
+//! the catalogue, `org NAME`, `bp ORG/NAME`, `jobs RUN-ID`, `home`, `help`, `persona`,
+//! `quit`. Provisioning runs are opened by id (the service may list none), so `jobs ID`
+//! is offered first as typed.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo::pattern::{CaseMatching, Normalization, Pattern};
@@ -165,11 +167,32 @@ impl Palette {
                 .map(|(item, _)| item.clone())
                 .collect()
         };
+        if let Some(item) = self.jobs_item() {
+            self.candidates.insert(0, item);
+            self.candidates.truncate(MAX_CANDIDATES);
+        }
         self.selected = 0;
+    }
+
+    /// `jobs ID` as typed: the jobs of that provisioning run.
+    fn jobs_item(&self) -> Option<Item> {
+        let mut words = self.input.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some("jobs"), Some(id), None) => Some(Item {
+                label: format!("jobs {id}"),
+                choice: Choice::Go(Target::Jobs {
+                    deployment: id.to_string(),
+                }),
+            }),
+            _ => None,
+        }
     }
 
     /// A command typed out in full, for when nothing in the catalogue matches.
     fn typed(&self) -> Option<Choice> {
+        if let Some(item) = self.jobs_item() {
+            return Some(item.choice);
+        }
         let mut words = self.input.split_whitespace();
         let verb = words.next()?;
         let arg = words.next();
@@ -392,6 +415,19 @@ mod tests {
         assert_eq!(
             p.candidates[0].label,
             "app payment-rail digital-channels-stg"
+        );
+    }
+
+    #[test]
+    fn jobs_of_a_run_open_by_id_even_with_the_catalogue() {
+        let mut p = palette_with_catalog();
+        typed(&mut p, "jobs 0123456789abcdef");
+        assert_eq!(p.candidates[0].label, "jobs 0123456789abcdef");
+        assert_eq!(
+            p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            OverlayOutcome::Go(Target::Jobs {
+                deployment: "0123456789abcdef".into()
+            })
         );
     }
 
