@@ -88,6 +88,10 @@ actions! {
     Logs = "logs", mutating = false;
     /// Show where the selected Blueprint runs across the Organization
     BlueprintUsage = "blueprint-usage", mutating = false;
+    /// Show the Sovereign provisioning runs
+    Deployments = "deployments", mutating = false;
+    /// Show the jobs of this provisioning run
+    Jobs = "jobs", mutating = false;
     /// Follow new lines, or stop following
     FollowToggle = "follow-toggle", mutating = false;
     /// Jump to the next search match
@@ -120,6 +124,10 @@ actions! {
     DenyAccess = "deny-access", mutating = true;
     /// Open a shell with a kubeconfig for the current grant
     Shell = "shell", mutating = true;
+    /// Retry the failed phase of a provisioning run (asks first)
+    RetryPhase = "retry-phase", mutating = true;
+    /// Answer yes to the question asked
+    Confirm = "confirm", mutating = false;
     /// Copy the selected value to the clipboard
     Copy = "copy", mutating = false;
     /// Save what is shown to a file
@@ -210,7 +218,8 @@ mod tests {
                 "request-access",
                 "grant-access",
                 "deny-access",
-                "shell"
+                "shell",
+                "retry-phase"
             ]
         );
         assert!(!Action::Quit.is_mutating());

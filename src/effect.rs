@@ -84,6 +84,8 @@ pub enum Query {
     /// Provisioning runs: the service's list where it offers one, otherwise the ids this
     /// profile remembers (the runner keeps them) read one by one.
     Deployments,
+    /// One provisioning run's State (`GET /deployments/{id}`).
+    Deployment { id: String },
     /// The Phase-1 components of a run (`/components/state`).
     Components { deployment: String },
     /// Retry a failed phase of a run (a `POST`; the answer says whether it restarted or

@@ -60,6 +60,7 @@ pub enum Data {
     Catalog(Box<Catalog>),
     Personas(Vec<DemoPersona>),
     Deployments(Box<Deployments>),
+    Deployment(Box<DeploymentState>),
     Components(Box<ComponentsState>),
     Retry(Box<RetryOutcome>),
     Jobs {

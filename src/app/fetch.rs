@@ -46,6 +46,9 @@ pub async fn fetch(
         Query::Deployments => Data::Deployments(Box::new(
             deployments(&provisioning(client)?, remembered).await?,
         )),
+        Query::Deployment { id } => {
+            Data::Deployment(Box::new(provisioning(client)?.deployment(&id).await?))
+        }
         Query::Components { deployment } => Data::Components(Box::new(
             provisioning(client)?.components_state(&deployment).await?,
         )),

@@ -29,10 +29,12 @@ pub const CONTEXTS: &[(&str, &str)] = &[
         "everywhere, unless a more specific context binds the key",
     ),
     ("list", "any list, grid or scrolling text"),
+    ("home", "the Organizations home"),
     ("org", "an Organisation and its Environments"),
     ("env", "an Environment and its Applications"),
     ("app", "an Application"),
     ("logs", "a log view"),
+    ("deployment", "a provisioning run"),
     ("yaml", "a YAML, diff or text view"),
     ("kube", "a scoped Kubernetes session"),
     ("access", "access requests and grants"),
@@ -41,6 +43,7 @@ pub const CONTEXTS: &[(&str, &str)] = &[
     ("promotion", "promotions"),
     ("promotion.review", "reviewing one promotion"),
     ("help", "the help overlay"),
+    ("confirm", "a yes-or-no question"),
 ];
 
 /// The name that removes a binding in a user file.

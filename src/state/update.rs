@@ -184,6 +184,16 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
             state.overlays.pop();
             on_action(state, action)
         }
+        OverlayOutcome::Confirmed(action) => {
+            state.overlays.pop();
+            // Support mode hides the key that asks; the answer is guarded as well.
+            if state.session.me.as_ref().is_some_and(|m| m.support_agent) && action.is_mutating() {
+                notice(state, words::SUPPORT_MODE_HIDES, true);
+                return Vec::new();
+            }
+            let outcome = with_top(state, |v, cx| v.on_confirmed(action, cx));
+            view_outcome(state, outcome).unwrap_or_default()
+        }
         OverlayOutcome::SignInAs(persona) => {
             state.overlays.clear();
             state.session.signing_in = true;
@@ -216,14 +226,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if expired && matches!(action, Action::Open | Action::Refresh) {
         return sign_in_again(state);
     }
-    match with_top(state, |v, cx| v.on_action(action, cx)) {
-        Outcome::Done(effects) => return effects,
-        Outcome::Open(target) => return open(state, target),
-        Outcome::Say(text) => {
-            notice(state, &text, false);
-            return Vec::new();
-        }
-        Outcome::Ignored => {}
+    let outcome = with_top(state, |v, cx| v.on_action(action, cx));
+    if let Some(effects) = view_outcome(state, outcome) {
+        return effects;
     }
     match action {
         Action::Quit => {
@@ -285,6 +290,23 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             notice(state, &text, false);
             Vec::new()
         }
+    }
+}
+
+/// Carries out what the top view did with an action; `None` when it ignored it.
+fn view_outcome(state: &mut State, outcome: Outcome) -> Option<Vec<Effect>> {
+    match outcome {
+        Outcome::Done(effects) => Some(effects),
+        Outcome::Open(target) => Some(open(state, target)),
+        Outcome::Say(text) => {
+            notice(state, &text, false);
+            Some(Vec::new())
+        }
+        Outcome::Confirm(question) => {
+            state.overlays.push(Overlay::Confirm(question));
+            Some(Vec::new())
+        }
+        Outcome::Ignored => None,
     }
 }
 
@@ -359,7 +381,13 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
             chain.push(Target::Org(org.clone()));
             chain.push(target.clone());
         }
-        Target::OperationLog { .. } | Target::Jobs { .. } => chain.push(target.clone()),
+        Target::OperationLog { .. } | Target::Jobs { .. } | Target::Deployments => {
+            chain.push(target.clone())
+        }
+        Target::Deployment(_) => {
+            chain.push(Target::Deployments);
+            chain.push(target.clone());
+        }
         Target::Job { deployment, .. } | Target::ExecutionLog { deployment, .. } => {
             chain.push(Target::Jobs {
                 deployment: deployment.clone(),

@@ -1,5 +1,6 @@
 //! The Sovereign home: every Organization with its health roll-up, and what waits for me
-//! (promotions I may review, access requests I may decide) as counts.
+//! (promotions I may review, access requests I may decide) as counts. A key of its own
+//! (`deployments`) leads to the Sovereign's provisioning runs.
 //!
 //! Live: an `environment.updated` event re-reads that one Organization's roll-up, a
 //! promotion or access event re-reads the inbox counts; both are debounced so a burst of
@@ -29,6 +30,21 @@ use crate::words;
 
 /// How long live events are gathered before a roll-up is read again.
 pub const REFRESH_DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// The home's actions: the list's, and the way to the provisioning runs.
+const HOME_ACTIONS: &[Action] = &[
+    Action::MoveUp,
+    Action::MoveDown,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::Open,
+    Action::MoveRight,
+    Action::Filter,
+    Action::Copy,
+    Action::Deployments,
+];
 
 /// The home view's state.
 #[derive(Debug, Default)]
@@ -91,7 +107,7 @@ impl HomeView {
 
 impl View for HomeView {
     fn context(&self) -> &'static [&'static str] {
-        &["list", "global"]
+        &["home", "list", "global"]
     }
 
     fn title(&self) -> String {
@@ -102,6 +118,7 @@ impl View for HomeView {
         &[
             Action::Open,
             Action::Filter,
+            Action::Deployments,
             Action::CommandPalette,
             Action::SwitchPersona,
             Action::Help,
@@ -110,7 +127,7 @@ impl View for HomeView {
     }
 
     fn actions(&self) -> &'static [Action] {
-        super::LIST_ACTIONS
+        HOME_ACTIONS
     }
 
     fn copy_text(&self) -> Option<String> {
@@ -135,6 +152,7 @@ impl View for HomeView {
                 Some(org) => Outcome::Open(Target::Org(org.name.clone())),
                 None => Outcome::Done(Vec::new()),
             },
+            Action::Deployments => Outcome::Open(Target::Deployments),
             _ => Outcome::Ignored,
         }
     }

@@ -7,12 +7,18 @@
 //! - [`env`]: an Environment's Application cards and backing services.
 //! - [`app`]: one Application with its seven tabs.
 //! - [`blueprint`]: where a Blueprint runs across an Organization.
+//! - [`deployments`]: the Sovereign provisioning runs (the service's list, or the ids
+//!   this profile remembers).
+//! - [`deployment`]: one provisioning run followed live: Phase 0, the component grid,
+//!   the result and the log.
 //! - [`jobs`]: a provisioning run's jobs, one job's executions, an execution's log.
 //! - [`logs`]: the one log viewer every stream uses.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
 
 pub mod app;
 pub mod blueprint;
+pub mod deployment;
+pub mod deployments;
 pub mod env;
 pub mod home;
 pub mod jobs;
@@ -75,6 +81,10 @@ pub enum Target {
         org: String,
         blueprint: String,
     },
+    /// The Sovereign provisioning runs.
+    Deployments,
+    /// One provisioning run, by id.
+    Deployment(String),
     /// The log of one operation (an install, update, rollback…) in the log viewer;
     /// `title` names what it moves (`payment-rail in digital-channels-stg`).
     OperationLog {
@@ -100,13 +110,13 @@ pub enum Target {
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
-    /// (across every Organization), `blueprint/ORG/NAME`, `operation/ID` or
-    /// `jobs/DEPLOYMENT`.
+    /// (across every Organization), `blueprint/ORG/NAME`, `deployments`,
+    /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT` or `operation/ID`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, operation/ID or jobs/DEPLOYMENT"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT or operation/ID"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -138,6 +148,8 @@ impl Target {
                 org: org.to_string(),
                 blueprint: bp.to_string(),
             },
+            ["deployments"] => Target::Deployments,
+            ["deployment" | "dep", id] => Target::Deployment(id.to_string()),
             ["operation" | "op", id] => Target::OperationLog {
                 id: id.to_string(),
                 title: String::new(),
@@ -212,6 +224,9 @@ pub enum Outcome {
     Open(Target),
     /// Nothing to do, and the operator is told why (in the status bar).
     Say(String),
+    /// Ask a yes-or-no question first; a yes comes back as [`View::on_confirmed`] with
+    /// the question's action.
+    Confirm(overlays::confirm::Confirm),
 }
 
 /// Settles `load` with the answer to `request` when it waits for it: `pick` takes the
@@ -266,6 +281,11 @@ pub trait View {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>>;
+    /// The operator answered yes to the question the view asked with
+    /// [`Outcome::Confirm`] for `action`.
+    fn on_confirmed(&mut self, _action: Action, _cx: &mut Cx) -> Outcome {
+        Outcome::Ignored
+    }
     /// A live event inside the view's scope.
     fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect>;
     /// A debounced refresh (`Msg::RefreshOrg`, `Msg::RefreshInbox`) came due.
@@ -332,6 +352,8 @@ pub enum Route {
     Env(Box<env::EnvView>),
     App(Box<app::AppView>),
     Blueprint(blueprint::BlueprintView),
+    Deployments(deployments::DeploymentsView),
+    Deployment(Box<deployment::DeploymentView>),
     /// A log stream (provisioning run, operation log, pod log).
     Logs(Box<logs::LogView>),
     /// The jobs of a provisioning run.
@@ -352,6 +374,10 @@ impl Route {
             Target::App { env, app } => Route::App(Box::new(app::AppView::new(env, app))),
             Target::Blueprint { org, blueprint } => {
                 Route::Blueprint(blueprint::BlueprintView::new(org, blueprint))
+            }
+            Target::Deployments => Route::Deployments(deployments::DeploymentsView::default()),
+            Target::Deployment(id) => {
+                Route::Deployment(Box::new(deployment::DeploymentView::new(id)))
             }
             Target::OperationLog { id, title } => {
                 Route::Logs(Box::new(logs::LogView::for_operation(id, title)))
@@ -378,6 +404,8 @@ impl Route {
             Route::Env(v) => v.as_ref(),
             Route::App(v) => v.as_ref(),
             Route::Blueprint(v) => v,
+            Route::Deployments(v) => v,
+            Route::Deployment(v) => v.as_ref(),
             Route::Logs(v) => v.as_ref(),
             Route::Jobs(v) => v.as_ref(),
             Route::Job(v) => v.as_ref(),
@@ -393,6 +421,8 @@ impl Route {
             Route::Env(v) => v.as_mut(),
             Route::App(v) => v.as_mut(),
             Route::Blueprint(v) => v,
+            Route::Deployments(v) => v,
+            Route::Deployment(v) => v.as_mut(),
             Route::Logs(v) => v.as_mut(),
             Route::Jobs(v) => v.as_mut(),
             Route::Job(v) => v.as_mut(),
@@ -437,6 +467,16 @@ mod tests {
             })
         );
         assert!(Target::parse_link("jobs/").is_err());
+        assert_eq!(Target::parse_link("deployments"), Ok(Target::Deployments));
+        assert_eq!(
+            Target::parse_link("deployment/d7f3a1b2c3d4e5f6"),
+            Ok(Target::Deployment("d7f3a1b2c3d4e5f6".into()))
+        );
+        assert_eq!(
+            Target::parse_link("/dep/abc/"),
+            Ok(Target::Deployment("abc".into()))
+        );
+        assert!(Target::parse_link("deployment").is_err());
         assert!(Target::parse_link("app/x").is_err());
         assert!(Target::parse_link("org/").is_err());
     }

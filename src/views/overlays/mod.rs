@@ -1,7 +1,8 @@
-//! Overlays drawn over the view: help, the command palette, the persona switch and the
-//! sign-in prompt. They get keys first and answer with an [`OverlayOutcome`]; they never
-//! reach into the view that opened them.
+//! Overlays drawn over the view: help, the command palette, the persona switch, the
+//! yes-or-no question before a change and the sign-in prompt. They get keys first and
+//! answer with an [`OverlayOutcome`]; they never reach into the view that opened them.
 
+pub mod confirm;
 pub mod help;
 pub mod palette;
 pub mod personas;
@@ -33,6 +34,8 @@ pub enum OverlayOutcome {
     Run(Action),
     /// Close and sign in as this demo persona.
     SignInAs(String),
+    /// Close; the operator answered yes to the question asked for `action`.
+    Confirmed(Action),
 }
 
 /// An overlay on the stack.
@@ -41,6 +44,8 @@ pub enum Overlay {
     Help(help::Help),
     Palette(Box<palette::Palette>),
     Personas(personas::Personas),
+    /// A yes-or-no question before a change.
+    Confirm(confirm::Confirm),
     /// The device flow waits for the person.
     SignIn {
         verification_uri: String,
@@ -86,6 +91,7 @@ impl Overlay {
             // Typing goes into the input; only the keys the palette handles itself count.
             Overlay::Palette(_) => &[],
             Overlay::Personas(_) => &["list", "global"],
+            Overlay::Confirm(_) => &["confirm", "global"],
             Overlay::SignIn { .. } => &["global"],
         }
     }
@@ -95,6 +101,7 @@ impl Overlay {
         match self {
             Overlay::Help(_) => &[Action::MoveDown, Action::MoveUp, Action::Back],
             Overlay::Personas(_) => &[Action::MoveDown, Action::Open, Action::Back],
+            Overlay::Confirm(_) => &[Action::Confirm, Action::Back],
             Overlay::Palette(_) | Overlay::SignIn { .. } => &[Action::Back],
         }
     }
@@ -113,6 +120,7 @@ impl Overlay {
             Overlay::Help(h) => h.on_action(action),
             Overlay::Palette(p) => p.on_key(key),
             Overlay::Personas(p) => p.on_action(action),
+            Overlay::Confirm(c) => c.on_action(action),
             Overlay::SignIn { .. } => match action {
                 Some(Action::Back) => OverlayOutcome::Close,
                 Some(Action::Quit) => OverlayOutcome::Run(Action::Quit),
@@ -153,6 +161,7 @@ impl Overlay {
             Overlay::Help(h) => h.render(frame, area, ui),
             Overlay::Palette(p) => p.render(frame, area, ui),
             Overlay::Personas(p) => p.render(frame, area, ui, now),
+            Overlay::Confirm(c) => c.render(frame, area, ui),
             Overlay::SignIn {
                 verification_uri,
                 user_code,

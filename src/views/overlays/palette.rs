@@ -1,9 +1,9 @@
 //! The command palette (`:`): fuzzy completion over Organizations, Environments,
 //! Applications, Blueprints and commands, with nucleo (helix's matcher). Typed commands
 //! work before the catalogue has arrived: `env NAME`, `app ENV/NAME` or `app NAME` inside
-//! the catalogue, `org NAME`, `bp ORG/NAME`, `jobs RUN-ID`, `home`, `help`, `persona`,
-//! `quit`. Provisioning runs are opened by id (the service may list none), so `jobs ID`
-//! is offered first as typed.
+//! the catalogue, `org NAME`, `bp ORG/NAME`, `deployment ID` (or `dep ID`), `jobs ID`
+//! (the provisioning service may list no runs to complete over, so these are offered
+//! first as typed), `deployments`, `home`, `help`, `persona`, `quit`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo::pattern::{CaseMatching, Normalization, Pattern};
@@ -67,6 +67,10 @@ fn commands() -> Vec<Item> {
         Item {
             label: "home".into(),
             choice: Choice::Go(Target::Home),
+        },
+        Item {
+            label: "deployments".into(),
+            choice: Choice::Go(Target::Deployments),
         },
         run("help", Action::Help),
         run("persona", Action::SwitchPersona),
@@ -207,6 +211,7 @@ impl Palette {
                     app: app.to_string(),
                 })
             }
+            ("deployment" | "dep", Some(id)) => Choice::Go(Target::Deployment(id.to_string())),
             ("bp" | "blueprint", Some(path)) => {
                 let (org, bp) = path.split_once('/')?;
                 Choice::Go(Target::Blueprint {
@@ -230,10 +235,11 @@ impl Palette {
             KeyCode::Esc => return OverlayOutcome::Close,
             KeyCode::Enter => {
                 // The best candidate, else the command as typed (before the catalogue came).
+                // A run's id is never in the catalogue: `deployment ID` goes as typed.
                 let choice = self
-                    .candidates
-                    .get(self.selected)
-                    .map(|c| c.choice.clone())
+                    .typed()
+                    .filter(|c| matches!(c, Choice::Go(Target::Deployment(_))))
+                    .or_else(|| self.candidates.get(self.selected).map(|c| c.choice.clone()))
                     .or_else(|| self.typed());
                 return match choice {
                     Some(Choice::Go(t)) => OverlayOutcome::Go(t),
@@ -445,6 +451,19 @@ mod tests {
         assert_eq!(
             p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             OverlayOutcome::Run(Action::Quit)
+        );
+        let mut p = palette_with_catalog();
+        typed(&mut p, "deployment d7f3a1b2c3d4e5f6");
+        assert_eq!(
+            p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            OverlayOutcome::Go(Target::Deployment("d7f3a1b2c3d4e5f6".into())),
+            "a run's id goes as typed, whatever fuzzy-matches it"
+        );
+        let mut p = palette_with_catalog();
+        typed(&mut p, "deployments");
+        assert_eq!(
+            p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            OverlayOutcome::Go(Target::Deployments)
         );
         let (mut p, _) = Palette::open(&mut n, crate::views::Scope::ALL);
         assert_eq!(
