@@ -79,7 +79,10 @@ async fn l_on_a_card_opens_the_log_of_the_operation_moving_it() {
     c.keys("esc / 'notification' enter L").unwrap();
     let screen = c.screen(&ui());
     assert!(matches!(c.state.top(), Route::Env(_)), "{screen}");
-    assert!(screen.contains("no install or update under way"), "{screen}");
+    assert!(
+        screen.contains("no install or update under way"),
+        "{screen}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,9 +128,7 @@ async fn an_operation_log_arrives_whole_through_cut_streams() {
     }
     assert!(reconnected, "the stream was cut every 3 lines");
 
-    let server: Vec<OperationLogLine> = sb.state.world.read().await.operations[&op]
-        .lines
-        .clone();
+    let server: Vec<OperationLogLine> = sb.state.world.read().await.operations[&op].lines.clone();
     let server: Vec<String> = server.iter().map(|l| l.message.clone()).collect();
     let ours: Vec<String> = log_view(&c)
         .buffer()
