@@ -342,21 +342,21 @@ pub const EXECUTION_COLUMNS: [&str; 5] = ["EXECUTION", "STATUS", "STARTED", "FIN
 
 /// The breadcrumb of a run's jobs.
 pub fn jobs_title(deployment: &str) -> String {
-    format!("run {deployment} › jobs")
+    format!("{DEPLOYMENTS_TITLE} › {deployment} › jobs")
 }
 
 /// The breadcrumb of one job.
 pub fn job_title(deployment: &str, job: &str) -> String {
-    format!("run {deployment} › jobs › {job}")
+    format!("{DEPLOYMENTS_TITLE} › {deployment} › jobs › {job}")
 }
 
 /// The breadcrumb of one execution's log (its id shortened, as a commit's would be).
 pub fn execution_title(deployment: &str, job: &str, execution: &str) -> String {
     let short: String = execution.chars().take(12).collect();
     if job.is_empty() {
-        format!("run {deployment} › execution {short}")
+        format!("{DEPLOYMENTS_TITLE} › {deployment} › execution {short}")
     } else {
-        format!("run {deployment} › jobs › {job} › execution {short}")
+        format!("{DEPLOYMENTS_TITLE} › {deployment} › jobs › {job} › execution {short}")
     }
 }
 

@@ -31,7 +31,7 @@ fn execution_screen(w: u16, h: u16, finished: bool) -> String {
         Target::ExecutionLog {
             deployment: RUN.into(),
             execution: "9f3c1a7e5b2d4c6011aa22bb33cc44dd".into(),
-            title: "run d7f3a9c2e41b0856 › jobs › install-nats-jetstream › execution 9f3c1a7e5b2d"
+            title: "provisioning runs › d7f3a9c2e41b0856 › jobs › install-nats-jetstream › execution 9f3c1a7e5b2d"
                 .into(),
         },
         w,

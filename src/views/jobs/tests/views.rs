@@ -10,7 +10,7 @@ fn execution_target() -> Target {
     Target::ExecutionLog {
         deployment: RUN.into(),
         execution: "1a2b3c4d5e6f708199ee88ff77aa66bb".into(),
-        title: "run d7f3a9c2e41b0856 › jobs › install-nats-jetstream › execution 1a2b3c4d5e6f"
+        title: "provisioning runs › d7f3a9c2e41b0856 › jobs › install-nats-jetstream › execution 1a2b3c4d5e6f"
             .into(),
     }
 }
@@ -198,14 +198,14 @@ fn enter_on_an_execution_opens_its_log_with_a_breadcrumb() {
     answer(&mut s, request, Data::Job(Box::new(detail())));
     assert_eq!(
         top_job(&s).title(),
-        "run d7f3a9c2e41b0856 › jobs › install-nats-jetstream"
+        "provisioning runs › d7f3a9c2e41b0856 › jobs › install-nats-jetstream"
     );
     press(&mut s, "j enter");
     let v = top_execution(&s);
     assert_eq!(v.execution, "1a2b3c4d5e6f708199ee88ff77aa66bb");
     assert_eq!(
         v.title(),
-        "run d7f3a9c2e41b0856 › jobs › install-nats-jetstream › execution 1a2b3c4d5e6f"
+        "provisioning runs › d7f3a9c2e41b0856 › jobs › install-nats-jetstream › execution 1a2b3c4d5e6f"
     );
     // Esc goes back to the job, then to the jobs.
     press(&mut s, "esc");
