@@ -69,6 +69,10 @@ pub struct ConsoleArgs {
     /// Sandbox: simulation speed (1 is real time, 0 frozen).
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
+    /// Sandbox: serve operation `op-flood`, whose log streams RATE lines a second for as
+    /// long as it is followed (`--open operation/op-flood`).
+    #[arg(long, value_name = "RATE", value_parser = crate::sandbox::options::parse_flood_rate)]
+    pub flood_log: Option<u32>,
     #[command(flatten)]
     pub faults: FaultArgs,
 }
@@ -139,6 +143,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 scale: args.scale,
                 speed: args.speed,
                 faults,
+                flood_log: args.flood_log,
                 ..SandboxOptions::default()
             };
             (
@@ -220,6 +225,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
         warnings,
         log_lines,
         remembered: Some(dirs.remembered_deployments(&remember_as)),
+        pace: crate::app::pace::PaceConfig::default(),
     })
 }
 

@@ -1,12 +1,14 @@
 //! The console's loop: input, messages and the render deadline in one `select!`; `update`
-//! for each, effects to the runner, and a frame only when something changed (at most one
-//! every [`FRAME_INTERVAL`]). Idle means asleep: no tick unless something on screen
-//! animates. Owns the terminal through `terminal::TerminalGuard`; never does I/O itself
-//! beyond drawing.
+//! for each, effects to the runner, and a frame only when something changed, when
+//! [`pace`] allows: at once after terminal input or an answer (at most one every
+//! [`FRAME_INTERVAL`]), coalesced to 20 a second and a byte budget when only streams
+//! changed it. Idle means asleep: no tick unless something on screen animates. Owns the
+//! terminal through `terminal::TerminalGuard`; never does I/O itself beyond drawing.
 
 pub mod fetch;
 pub mod frame;
 pub mod headless;
+pub mod pace;
 pub mod remember;
 pub mod runner;
 pub mod startup;
@@ -30,6 +32,7 @@ use crate::terminal::{Options, TerminalGuard, shutdown_signal};
 use crate::ui::Ui;
 use crate::views::Target;
 use frame::FrameWriter;
+use pace::{Decision, PaceConfig, Pacer};
 use runner::{LoopEffect, Runner};
 use startup::{Connected, SignInMethod};
 
@@ -60,6 +63,8 @@ pub struct Launch {
     pub log_lines: usize,
     /// Where the provisioning runs opened are remembered (`None`: not kept).
     pub remembered: Option<std::path::PathBuf>,
+    /// How frames are paced.
+    pub pace: PaceConfig,
 }
 
 /// The first sign-in.
@@ -104,8 +109,11 @@ pub async fn run(launch: Launch) -> Result<()> {
     }
     // Until sign-in finishes, the views wait (their fetches queue in the runner).
     let _ = open_deep(&mut state, launch.open);
-    // The first frame, before any I/O.
-    draw(&mut terminal, &mut state, &launch.ui)?;
+    // The first frame, before any I/O (an urgent one: data may follow at once).
+    let mut pacer = Pacer::new(launch.pace, std::time::Instant::now());
+    pacer.urgent();
+    let bytes = draw(&mut terminal, &mut state, &launch.ui)?;
+    pacer.drawn(bytes, std::time::Instant::now());
 
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
     let mut method = launch.method.clone();
@@ -157,24 +165,43 @@ pub async fn run(launch: Launch) -> Result<()> {
     let mut events = EventStream::new();
     let signal = shutdown_signal();
     tokio::pin!(signal);
-    let mut last_frame = Instant::now();
+    // When the next animation tick is due; kept across wake-ups so a busy stream cannot
+    // postpone it forever.
+    let mut tick_at: Option<Instant> = None;
     loop {
-        let wake = state.wake_after();
-        let frame_due = last_frame + FRAME_INTERVAL;
+        tick_at = state
+            .wake_after()
+            .map(|after| tick_at.unwrap_or_else(|| Instant::now() + after));
+        let frame_due = match pacer.decide(state.dirty, std::time::Instant::now()) {
+            Decision::Draw => Some(Instant::now()),
+            Decision::WakeAt(at) => Some(Instant::from_std(at)),
+            Decision::Idle => None,
+        };
         let input = tokio::select! {
             biased;
             _ = &mut signal => break,
             ev = events.next() => match ev {
                 Some(Ok(ev)) => match to_input(ev) {
-                    Some(i) => Some(i),
+                    Some(i) => {
+                        pacer.urgent();
+                        Some(i)
+                    }
                     None => continue,
                 },
                 // The terminal went away (SSH dropped): leave at once.
                 Some(Err(_)) | None => break,
             },
-            Some(event) = rx.recv() => Some(from_event(event, &mut runner)),
-            () = tokio::time::sleep_until(frame_due), if state.dirty => None,
-            () = tokio::time::sleep(wake.unwrap_or(Duration::MAX)), if wake.is_some() => Some(Input::Tick),
+            Some(event) = rx.recv() => {
+                if pace::is_answer(&event) {
+                    pacer.urgent();
+                }
+                Some(from_event(event, &mut runner))
+            }
+            () = sleep_until(frame_due), if frame_due.is_some() => None,
+            () = sleep_until(tick_at), if tick_at.is_some() => {
+                tick_at = None;
+                Some(Input::Tick)
+            }
         };
         if let Some(input) = input {
             let effects = update(&mut state, input, Utc::now());
@@ -194,6 +221,9 @@ pub async fn run(launch: Launch) -> Result<()> {
             runner.subscribe(&state);
             // Drain what is already queued before drawing, so a burst is one frame.
             while let Ok(event) = rx.try_recv() {
+                if pace::is_answer(&event) {
+                    pacer.urgent();
+                }
                 let input = from_event(event, &mut runner);
                 let effects = update(&mut state, input, Utc::now());
                 runner.run(effects);
@@ -203,9 +233,9 @@ pub async fn run(launch: Launch) -> Result<()> {
         if state.quit {
             break;
         }
-        if state.dirty && Instant::now() >= last_frame + FRAME_INTERVAL {
-            draw(&mut terminal, &mut state, &launch.ui)?;
-            last_frame = Instant::now();
+        if pacer.decide(state.dirty, std::time::Instant::now()) == Decision::Draw {
+            let bytes = draw(&mut terminal, &mut state, &launch.ui)?;
+            pacer.drawn(bytes, std::time::Instant::now());
         }
     }
     runner.shutdown();
@@ -248,17 +278,26 @@ fn to_input(ev: TermEvent) -> Option<Input> {
     }
 }
 
-fn draw(terminal: &mut Term, state: &mut State, ui: &Ui) -> Result<()> {
+/// Sleeps until `at` (forever when `None`; the `select!` arm is disabled then anyway).
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Draws a frame; answers the bytes it wrote to the terminal.
+fn draw(terminal: &mut Term, state: &mut State, ui: &Ui) -> Result<usize> {
     terminal
         .draw(|f| crate::views::screen::render(f, state, ui))
         .wrap_err("drawing")?;
-    terminal
+    let bytes = terminal
         .backend_mut()
         .writer_mut()
         .commit()
         .wrap_err("writing the frame")?;
     state.dirty = false;
-    Ok(())
+    Ok(bytes)
 }
 
 /// A fresh terminal on a cleared screen: its first frame paints everything. (Clearing

@@ -42,6 +42,7 @@ pub fn options_from_args(args: &SandboxArgs) -> Result<SandboxOptions, String> {
         token_lifetime_secs: args.token_lifetime,
         speed: args.speed,
         faults: faults_from(&args.faults)?,
+        flood_log: args.flood_log,
     })
 }
 
@@ -127,6 +128,13 @@ pub async fn banner(running: &RunningSandbox) -> String {
     let faults = &running.state.opts.faults;
     if !faults.is_none() {
         let _ = writeln!(out, "  faults         {faults:?}");
+    }
+    if let Some(rate) = running.state.opts.flood_log {
+        let _ = writeln!(
+            out,
+            "  flood          {base}/api/v1/operations/{}/logs streams {rate} lines/s",
+            super::flow::flood::OPERATION
+        );
     }
     let _ = writeln!(out, "\nPersonas (choose one on the sign-in page):");
     for p in world.personas.values() {

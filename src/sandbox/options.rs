@@ -28,8 +28,25 @@ pub struct SandboxArgs {
     /// Speed of the simulation: 2.0 runs twice as fast, 0 freezes it.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
+    /// Serve operation `op-flood`, whose log streams RATE lines a second for as long as it
+    /// is followed (any signed-in persona may read it).
+    #[arg(long, value_name = "RATE", value_parser = parse_flood_rate)]
+    pub flood_log: Option<u32>,
     #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+/// The most lines a second `--flood-log` offers.
+pub const MAX_FLOOD_RATE: u32 = 1_000_000;
+
+/// Parses `--flood-log RATE`: 1 to [`MAX_FLOOD_RATE`] lines a second.
+pub fn parse_flood_rate(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_FLOOD_RATE).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "the flood rate is lines a second, 1 to {MAX_FLOOD_RATE}, got {s:?}"
+        )),
+    }
 }
 
 /// Fault injection flags; `--faults FILE` reads the same fields from TOML and flags win.
@@ -156,6 +173,8 @@ pub struct SandboxOptions {
     pub token_lifetime_secs: u64,
     pub speed: f64,
     pub faults: Faults,
+    /// Lines a second of the `op-flood` operation's log (`None`: no such operation).
+    pub flood_log: Option<u32>,
 }
 
 impl Default for SandboxOptions {
@@ -168,6 +187,7 @@ impl Default for SandboxOptions {
             token_lifetime_secs: 300,
             speed: 1.0,
             faults: Faults::default(),
+            flood_log: None,
         }
     }
 }

@@ -118,10 +118,12 @@ impl<F: Fn(&vt100::Screen) -> bool> Condition for F {
 }
 
 /// Answers terminal queries found in the program's output (see the module doc); the reader
-/// thread writes the collected replies back to the pty.
+/// thread writes the collected replies back to the pty. Also counts the frames that begin
+/// synchronized output (`CSI ? 2026 h`), for measurements.
 #[derive(Default)]
 struct Responder {
     replies: Vec<u8>,
+    sync_frames: u64,
 }
 
 impl vt100::Callbacks for Responder {
@@ -143,6 +145,7 @@ impl vt100::Callbacks for Responder {
             (None, 'n', 5) => self.replies.extend_from_slice(b"\x1b[0n"),
             (None, 'c', 0) => self.replies.extend_from_slice(b"\x1b[?62;22c"),
             (Some(b'>'), 'c', 0) => self.replies.extend_from_slice(b"\x1b[>1;10;0c"),
+            (Some(b'?'), 'h', 2026) => self.sync_frames += 1,
             _ => {}
         }
     }
@@ -422,6 +425,11 @@ impl Term {
     /// Bytes the program has written to the terminal so far.
     pub fn bytes_read(&self) -> u64 {
         self.shared.lock().bytes
+    }
+
+    /// Frames begun in synchronized output (`CSI ? 2026 h`) so far.
+    pub fn sync_frames(&self) -> u64 {
+        self.shared.lock().parser.callbacks().sync_frames
     }
 
     /// Changes the terminal size (the program gets SIGWINCH).

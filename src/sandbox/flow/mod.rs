@@ -13,6 +13,7 @@ pub mod access;
 pub mod cron;
 #[doc(hidden)]
 pub mod fixture;
+pub mod flood;
 pub mod policy;
 pub mod promotions;
 mod routes;

@@ -5,7 +5,8 @@
 //!
 //! `/api/v1/events` tails the [`EventBus`](crate::sandbox::events::EventBus);
 //! `/api/v1/operations/{id}/logs` replays an operation's lines, tails it, sends
-//! `event: done` and closes. Must not change the world.
+//! `event: done` and closes (or, for `op-flood` under `--flood-log`, streams the
+//! [`flood`](super::flood) for any signed-in caller). Must not change the world.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -240,6 +241,14 @@ pub async fn operation_logs<C: CallerExtractor>(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let caller: Caller = caller.into();
+    if let Some(rate) = sb.opts.flood_log
+        && id == super::flood::OPERATION
+    {
+        let (tx, rx) = mpsc::channel(64);
+        let after = last_event_id(&headers).unwrap_or(0);
+        tokio::spawn(super::flood::pump(rate, after, tx));
+        return Ok(stream_response(rx));
+    }
     {
         let world = sb.world.read().await;
         let op = world.operations.get(&id).ok_or_else(|| {
