@@ -73,6 +73,10 @@ pub struct ConsoleArgs {
     /// long as it is followed (`--open operation/op-flood`).
     #[arg(long, value_name = "RATE", value_parser = crate::sandbox::options::parse_flood_rate)]
     pub flood_log: Option<u32>,
+    /// Sandbox: answer the list of provisioning runs with 405, as the real service does
+    /// (runs are then opened by id and remembered).
+    #[arg(long)]
+    pub no_deployment_list: bool,
     #[command(flatten)]
     pub faults: FaultArgs,
 }
@@ -144,6 +148,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 speed: args.speed,
                 faults,
                 flood_log: args.flood_log,
+                no_deployment_list: args.no_deployment_list,
                 ..SandboxOptions::default()
             };
             (

@@ -205,3 +205,39 @@ async fn j3_the_list_shows_the_seeded_runs_and_a_failed_one_is_retried() {
     assert!(view.events_held() > before);
     assert_log_is_the_services(view, &prov).await;
 }
+
+/// Against a provisioning service without a list of runs (as the real one: 405), the
+/// list says so; a run opened by id is remembered and listed from then on.
+#[tokio::test]
+async fn j3_without_a_service_list_runs_open_by_id_and_are_remembered() {
+    let opts = SandboxOptions {
+        speed: 0.0,
+        no_deployment_list: true,
+        ..SandboxOptions::default()
+    };
+    let ids = catalyst_tui::sandbox::provisioning::ProvisioningSandbox::new(&opts)
+        .seeded()
+        .clone();
+    let sb = contract_support::start_with(opts).await;
+    let mut c = Headless::sandbox(&sb.base_url, "admin", (120, 40), Target::Deployments);
+    c.settle(LIMIT).await.unwrap();
+    let screen = c.screen(&ui());
+    assert!(screen.contains("offers no list"), "{screen}");
+    assert!(
+        !screen.contains(&ids.ready),
+        "nothing remembered yet: {screen}"
+    );
+
+    c.keys(&format!(": 'deployment {}' enter", ids.ready))
+        .unwrap();
+    c.settle(LIMIT).await.unwrap();
+    until(&mut c, "the run's end", |c| run_view(c).is_finished()).await;
+    assert_eq!(run_view(&c).status(), Some(DeploymentStatus::Ready));
+
+    c.keys("esc").unwrap();
+    c.settle(LIMIT).await.unwrap();
+    let screen = c.screen(&ui());
+    assert!(matches!(c.state.top(), Route::Deployments(_)), "{screen}");
+    assert!(screen.contains(&ids.ready), "remembered: {screen}");
+    assert!(screen.contains("ready"), "{screen}");
+}

@@ -32,6 +32,10 @@ pub struct SandboxArgs {
     /// is followed (any signed-in persona may read it).
     #[arg(long, value_name = "RATE", value_parser = parse_flood_rate)]
     pub flood_log: Option<u32>,
+    /// Answer `GET /sovereign/api/v1/deployments` with 405, as the real provisioning
+    /// service does (runs are then opened by id).
+    #[arg(long)]
+    pub no_deployment_list: bool,
     #[command(flatten)]
     pub faults: FaultArgs,
 }
@@ -175,6 +179,8 @@ pub struct SandboxOptions {
     pub faults: Faults,
     /// Lines a second of the `op-flood` operation's log (`None`: no such operation).
     pub flood_log: Option<u32>,
+    /// `GET /deployments` answers 405, as on the real provisioning service.
+    pub no_deployment_list: bool,
 }
 
 impl Default for SandboxOptions {
@@ -188,6 +194,7 @@ impl Default for SandboxOptions {
             speed: 1.0,
             faults: Faults::default(),
             flood_log: None,
+            no_deployment_list: false,
         }
     }
 }

@@ -108,6 +108,12 @@ impl View for DeploymentsView {
         vec![effect]
     }
 
+    fn on_reveal(&mut self, cx: &mut Cx) -> Vec<Effect> {
+        // Back from a run: its status (and a run just remembered) shows at once; the
+        // rows stay on screen while the list is read.
+        self.load(cx)
+    }
+
     fn on_action(&mut self, action: Action, cx: &mut Cx) -> Outcome {
         let len = self.visible().len();
         if self.list.apply(action, len, self.rows_height(cx)) {

@@ -51,6 +51,7 @@ impl ProvisioningSandbox {
         let mut rng = rng::Rng::new(opts.seed ^ 0x7072_6f76_6973_696f);
         let mut registry =
             store::Registry::new(rng.fork(1), opts.speed, opts.faults.duplicate_on_reconnect);
+        registry.listing = !opts.no_deployment_list;
         let seeded = seed::seed(&mut registry, opts, &mut rng);
         ProvisioningSandbox {
             inner: Arc::new(store::Inner::new(registry)),

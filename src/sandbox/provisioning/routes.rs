@@ -208,6 +208,10 @@ async fn create(State(inner): Shared, body: Bytes) -> Response {
 
 async fn list(State(inner): Shared) -> Response {
     let reg = inner.lock();
+    if !reg.listing {
+        // The real service routes only POST here.
+        return axum::response::IntoResponse::into_response(StatusCode::METHOD_NOT_ALLOWED);
+    }
     let deployments = reg.runs().iter().rev().map(|r| r.state()).collect();
     json(StatusCode::OK, &DeploymentList { deployments })
 }

@@ -33,6 +33,9 @@ pub struct Registry {
     pub speed: f64,
     /// Whether live delivery goes through the service's shared channel (reconnect fault).
     pub shared_live: bool,
+    /// Whether `GET /deployments` lists the runs (the sandbox's extension); without it the
+    /// route answers 405, as the real service does.
+    pub listing: bool,
 }
 
 impl Registry {
@@ -43,6 +46,7 @@ impl Registry {
             rng,
             speed,
             shared_live,
+            listing: true,
         }
     }
 
