@@ -52,6 +52,10 @@ pub struct ConsoleArgs {
     /// 100000; `log_lines` in config.toml).
     #[arg(long, value_name = "N")]
     pub log_lines: Option<usize>,
+    /// Reconnect a provisioning run's stream after this many seconds without a byte
+    /// (default 310: the hosted proxy cuts a silent stream at 300).
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
     #[command(flatten)]
     pub connection: Overrides,
     /// Theme: dark, light, high-contrast, mono (NO_COLOR forces mono).
@@ -229,6 +233,9 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
         open,
         warnings,
         log_lines,
+        provisioning_idle: args
+            .idle_timeout
+            .map(|secs| std::time::Duration::from_secs(secs.max(1))),
         remembered: Some(dirs.remembered_deployments(&remember_as)),
         pace: crate::app::pace::PaceConfig::default(),
     })

@@ -17,6 +17,7 @@ use catalyst_tui::sandbox::{RunningSandbox, SandboxOptions};
 use catalyst_tui::theme::{Glyphs, Theme};
 use catalyst_tui::ui::Ui;
 use catalyst_tui::views::deployment::DeploymentView;
+use catalyst_tui::views::logs::StreamState;
 use catalyst_tui::views::{Route, Target};
 
 /// Bound for answers to settle.
@@ -240,4 +241,92 @@ async fn j3_without_a_service_list_runs_open_by_id_and_are_remembered() {
     assert!(matches!(c.state.top(), Route::Deployments(_)), "{screen}");
     assert!(screen.contains(&ids.ready), "remembered: {screen}");
     assert!(screen.contains("ready"), "{screen}");
+}
+
+/// The running run followed in the console through every fault the real service and its
+/// proxy produce: streams cut every 50 events, silent streams (an idle cut, shortened to
+/// 2 s here), frames repeated after each reconnect, one request in five answered 5xx;
+/// the log still holds exactly the service's events, in order. An unknown id is the
+/// service's text/plain 404, said in the view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j3_the_viewer_holds_exactly_the_services_lines_through_faults() {
+    let opts = SandboxOptions {
+        speed: 40.0,
+        faults: catalyst_tui::sandbox::Faults {
+            drop_after_events: Some(50),
+            idle_after_events: Some(170),
+            duplicate_on_reconnect: true,
+            error_ratio: 0.2,
+            ..Default::default()
+        },
+        ..SandboxOptions::default()
+    };
+    let ids = catalyst_tui::sandbox::provisioning::ProvisioningSandbox::new(&opts)
+        .seeded()
+        .clone();
+    let sb = contract_support::start_with(opts).await;
+    let config = contract_support::config(&sb, None)
+        .with_provisioning_url(&format!("{}/sovereign", sb.base_url))
+        .unwrap();
+    let prov = ApiClient::new(config, TokenSource::None)
+        .unwrap()
+        .provisioning()
+        .unwrap();
+    let mut c = Headless::sandbox(
+        &sb.base_url,
+        "admin",
+        (120, 40),
+        Target::Deployment(ids.running.clone()),
+    )
+    .with_provisioning_idle(Duration::from_secs(2));
+    let _ = c.settle(LIMIT).await;
+    // Where the stream stood between batches: it must have been cut and come back.
+    let reconnects = std::cell::Cell::new(0);
+    until(&mut c, "the run's end through faults", |c| {
+        let view = run_view(c);
+        if matches!(
+            view.log().stream_state(),
+            Some(StreamState::Reconnecting { .. })
+        ) {
+            reconnects.set(reconnects.get() + 1);
+        }
+        view.is_finished()
+    })
+    .await;
+    assert!(reconnects.get() > 0, "the faults cut the stream");
+    let view = run_view(&c);
+    assert_eq!(view.status(), Some(DeploymentStatus::Ready));
+    // The service's own list, asked again past injected 5xx.
+    let mut all = None;
+    for _ in 0..20 {
+        if let Ok(a) = prov.deployment_events(&view.id).await {
+            all = Some(a);
+            break;
+        }
+    }
+    let all = all.expect("the service's list");
+    assert!(all.done);
+    let held: Vec<String> = view
+        .log()
+        .buffer()
+        .iter()
+        .map(|l| l.raw().to_string())
+        .collect();
+    assert_eq!(held.len(), expected_lines(&all.events).len(), "lines held");
+    assert!(
+        held == expected_lines(&all.events),
+        "the same lines, in order"
+    );
+
+    // An id the service does not know: its text/plain 404, in the view.
+    c.keys(": 'deployment 0000000000000000' enter").unwrap();
+    let _ = c.settle(LIMIT).await;
+    for _ in 0..50 {
+        if c.screen(&ui()).contains("not found") {
+            break;
+        }
+        c.next_event(Duration::from_millis(200)).await;
+    }
+    let screen = c.screen(&ui());
+    assert!(screen.contains("not found"), "{screen}");
 }

@@ -82,6 +82,12 @@ impl Headless {
         h
     }
 
+    /// Reconnects provisioning streams silent for `idle` (a proxy's idle cut, shortened).
+    pub fn with_provisioning_idle(mut self, idle: std::time::Duration) -> Headless {
+        self.runner = self.runner.with_provisioning_idle(Some(idle));
+        self
+    }
+
     /// Applies one input and runs its effects.
     pub fn input(&mut self, input: Input) {
         let effects = update(&mut self.state, input, Utc::now());

@@ -65,6 +65,8 @@ pub struct Launch {
     pub remembered: Option<std::path::PathBuf>,
     /// How frames are paced.
     pub pace: PaceConfig,
+    /// Reconnect a provisioning stream silent this long (`None`: the proxy's cut).
+    pub provisioning_idle: Option<Duration>,
 }
 
 /// The first sign-in.
@@ -142,7 +144,8 @@ pub async fn run(launch: Launch) -> Result<()> {
         FirstSignIn::Client(_) => {}
     }
     let mut runner = Runner::new(tx.clone(), method)
-        .with_remembered(remember::Remembered::load(launch.remembered.clone()));
+        .with_remembered(remember::Remembered::load(launch.remembered.clone()))
+        .with_provisioning_idle(launch.provisioning_idle);
     match launch.first {
         FirstSignIn::Sandbox { .. } => {
             if first_persona.is_some() {

@@ -16,7 +16,7 @@ use super::remember::{self, Remembered};
 use super::startup::{SignInMethod, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
 use crate::api::follow::{DeploymentMsg, follow_deployment, follow_events, follow_operation};
-use crate::api::sse::StreamOptions;
+use crate::api::sse::{IdlePolicy, StreamOptions};
 use crate::effect::{Effect, StreamSpec};
 use crate::msg::{Msg, SignInMsg, StreamBatch, StreamItems};
 use crate::views::Scope;
@@ -46,6 +46,9 @@ pub struct Runner {
     generation: u64,
     /// Provisioning runs this profile has opened.
     remembered: Remembered,
+    /// How long a provisioning stream may stay silent before it is reconnected (`None`:
+    /// the service's proxy cut, [`StreamOptions::provisioning`]).
+    provisioning_idle: Option<Duration>,
     /// Cancels everything the runner started when the console ends.
     root: CancellationToken,
 }
@@ -67,8 +70,15 @@ impl Runner {
             streams: Vec::new(),
             generation: 0,
             remembered: Remembered::default(),
+            provisioning_idle: None,
             root: CancellationToken::new(),
         }
+    }
+
+    /// Reconnects a provisioning stream silent for `idle` (instead of the proxy's cut).
+    pub fn with_provisioning_idle(mut self, idle: Option<Duration>) -> Runner {
+        self.provisioning_idle = idle;
+        self
     }
 
     /// Remembers opened provisioning runs in `remembered` (and its file).
@@ -306,13 +316,11 @@ impl Runner {
                 let (dtx, drx) = mpsc::channel(4_096);
                 match provisioning(client) {
                     Ok(prov) => {
-                        follow_deployment(
-                            prov,
-                            id.clone(),
-                            StreamOptions::console(),
-                            dtx,
-                            cancel.clone(),
-                        );
+                        let mut options = StreamOptions::provisioning();
+                        if let Some(after) = self.provisioning_idle {
+                            options.idle = IdlePolicy::Silence { after };
+                        }
+                        follow_deployment(prov, id.clone(), options, dtx, cancel.clone());
                     }
                     Err(e) => {
                         let _ = dtx.try_send(DeploymentMsg::Failed(e.to_string()));
