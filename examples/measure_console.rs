@@ -34,6 +34,10 @@
 
 #[path = "../tests/e2e_support/mod.rs"]
 mod e2e_support;
+#[path = "support/proc_stats.rs"]
+mod proc_stats;
+
+use proc_stats::{clock_ticks_per_second, cpu_ticks, ms};
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -215,10 +219,6 @@ fn row(label: &str, values: &mut [f64]) {
     );
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn idle(common: &Common, window: Duration) {
     let term = common.spawn_settled();
     let pid = term.pid();
@@ -282,21 +282,6 @@ fn bytes(common: &Common, keys: &str) {
     println!("{:<34} {:>12.1}", "last byte after sending, ms", ms(last));
 }
 
-/// utime + stime of the whole process, in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after "(comm)": state is field 3, so utime (14) and stime (15) are 11 and 12.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let field = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    field(11) + field(12)
-}
-
 /// (voluntary, involuntary) context switches summed over the process's threads.
 fn switches(pid: u32) -> (u64, u64) {
     let mut total = (0, 0);
@@ -319,15 +304,4 @@ fn switches(pid: u32) -> (u64, u64) {
         }
     }
     total
-}
-
-/// `getconf CLK_TCK` (no libc here), 100 if that fails.
-fn clock_ticks_per_second() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .unwrap_or(100.0)
 }

@@ -38,6 +38,10 @@
 
 #[path = "../tests/e2e_support/mod.rs"]
 mod e2e_support;
+#[path = "support/proc_stats.rs"]
+mod proc_stats;
+
+use proc_stats::{clock_ticks_per_second, cpu_ticks, ms};
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -277,10 +281,6 @@ fn latency_row(label: &str, values: &mut [f64]) {
     );
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -305,32 +305,6 @@ fn memory(pid: u32) -> (f64, f64) {
             .unwrap_or(0.0)
     };
     (kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0)
-}
-
-/// utime + stime of the whole process, in clock ticks.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after "(comm)": state is field 3, so utime (14) and stime (15) are 11 and 12.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let field = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    field(11) + field(12)
-}
-
-/// `getconf CLK_TCK` (no libc here), 100 if that fails.
-fn clock_ticks_per_second() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .unwrap_or(100.0)
 }
 
 /// Irregular pauses between presses (deterministic).

@@ -45,6 +45,15 @@ impl ListState {
         self.offset = self.offset.min(self.selected);
     }
 
+    /// Puts the selection back on the row now at `at` (the item it was on, found again
+    /// after the rows changed), else keeps it inside `len` rows.
+    pub fn reselect(&mut self, at: Option<usize>, len: usize) {
+        if let Some(at) = at {
+            self.selected = at;
+        }
+        self.clamp(len);
+    }
+
     /// Scrolls so the selection is among the `height` rows on screen.
     pub fn scroll_into_view(&mut self, height: usize) {
         let height = height.max(1);

@@ -164,14 +164,11 @@ impl DeploymentView {
     /// Keeps the selection on its component after the grid changed.
     fn reselect(&mut self) {
         let ordered = self.track.ordered();
-        if let Some(at) = self
+        let at = self
             .selected
             .as_deref()
-            .and_then(|id| ordered.iter().position(|c| c.id == id))
-        {
-            self.list.selected = at;
-        }
-        self.list.clamp(ordered.len());
+            .and_then(|id| ordered.iter().position(|c| c.id == id));
+        self.list.reselect(at, ordered.len());
         self.selected = ordered.get(self.list.selected).map(|c| c.id.clone());
     }
 

@@ -131,10 +131,7 @@ impl View for JobView {
         let executions = self.executions();
         let at = selected.and_then(|id| executions.iter().position(|e| e.id == id));
         let len = executions.len();
-        if let Some(at) = at {
-            self.list.selected = at;
-        }
-        self.list.clamp(len);
+        self.list.reselect(at, len);
         Some(effects)
     }
 

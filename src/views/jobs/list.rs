@@ -151,10 +151,7 @@ impl View for JobsView {
         let visible = self.visible();
         let at = selected.and_then(|id| visible.iter().position(|j| j.id == id));
         let len = visible.len();
-        if let Some(at) = at {
-            self.list.selected = at;
-        }
-        self.list.clamp(len);
+        self.list.reselect(at, len);
         Some(effects)
     }
 
