@@ -229,7 +229,7 @@ pub fn run_finished(status: &str) -> String {
 
 /// `L` on an Application nothing is moving.
 pub fn no_operation(app: &str) -> String {
-    format!("{app} has no install or update under way; its log appears while one runs")
+    format!("{app} has no install or update under way")
 }
 
 /// An operation's log reached its end.
