@@ -5,7 +5,8 @@
 //! ids), with the ids that could not be read and why, and explains `:deployment ID`.
 //!
 //! Owns the list's state and its part of the pure update; must not call the network.
-//! There are no live events for provisioning runs: Ctrl-R reads the list again.
+//! There are no live events for provisioning runs: while one is in flight the list is
+//! read again every few seconds, only while it is on screen; Ctrl-R reads it at once.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -14,7 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use super::deployment::render::{run_status, when};
-use super::{Cx, Outcome, Scope, Target, View, settle_answer};
+use super::jobs::poll::{Poller, settle_polled};
+use super::{Cx, Outcome, Scope, Target, View};
 use crate::action::Action;
 use crate::api::ApiError;
 use crate::effect::{Effect, Query, RequestId};
@@ -44,12 +46,28 @@ impl RunRow<'_> {
     }
 }
 
+/// How often the list is read again while a run is in flight and the list is on top.
+pub const RUNS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The list of provisioning runs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DeploymentsView {
     pub runs: Load<Deployments>,
     pub list: ListState,
     pub filter: Filter,
+    /// Reads the list again while a run is in flight.
+    pub poll: Poller,
+}
+
+impl Default for DeploymentsView {
+    fn default() -> Self {
+        DeploymentsView {
+            runs: Load::default(),
+            list: ListState::default(),
+            filter: Filter::default(),
+            poll: Poller::new(RUNS_EVERY),
+        }
+    }
 }
 
 impl DeploymentsView {
@@ -134,13 +152,36 @@ impl View for DeploymentsView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
-        settle_answer(&mut self.runs, request, result, cx.now, |d| match d {
-            Data::Deployments(d) => Some((**d).clone()),
-            _ => None,
-        })?;
+        let mut effects = settle_polled(
+            &mut self.runs,
+            &mut self.poll,
+            request,
+            result,
+            cx,
+            |d| match d {
+                Data::Deployments(d) => Some((**d).clone()),
+                _ => None,
+            },
+        )?;
+        // Nothing in flight: nothing can change by itself, so nothing is read again.
+        let in_flight = self
+            .runs
+            .value()
+            .is_some_and(|d| d.runs.iter().any(|r| !r.status.is_terminal()));
+        if !in_flight {
+            self.poll.disarm();
+            effects.retain(|e| !matches!(e, Effect::After { .. }));
+        }
         let len = self.visible().len();
         self.list.clamp(len);
-        Some(Vec::new())
+        Some(effects)
+    }
+
+    fn on_poll(&mut self, token: u64, cx: &mut Cx) -> Vec<Effect> {
+        if !self.poll.due(token) || matches!(self.runs, Load::Loading { .. }) {
+            return Vec::new();
+        }
+        self.load(cx)
     }
 
     fn on_live(&mut self, _event: &LiveEvent, _cx: &mut Cx) -> Vec<Effect> {

@@ -635,3 +635,67 @@ fn deep_links_and_the_home_key_lead_to_the_runs() {
     assert!(matches!(s.top(), Route::Deployments(_)));
     assert_eq!(queries(&effects), [Query::Deployments]);
 }
+
+#[test]
+fn the_list_reads_again_only_while_a_run_is_in_flight() {
+    use crate::msg::{Deployments, Msg};
+    use crate::views::deployments::DeploymentsView;
+    let r = runs();
+    let mut running = r.ready.0.clone();
+    running.id = "0123456789abcdef".into();
+    running.status = crate::model::DeploymentStatus::Provisioning;
+    let mut next = 0;
+    let mut cx = Cx {
+        now: testing::now(),
+        next_request: &mut next,
+        body: BODY,
+        log_lines: crate::views::logs::DEFAULT_CAPACITY,
+    };
+    let mut view = DeploymentsView::default();
+    let answer = |runs: Vec<DeploymentState>| {
+        Ok(Data::Deployments(Box::new(Deployments {
+            listed: true,
+            runs,
+            unreadable: Vec::new(),
+        })))
+    };
+    let timer = |effects: &[Effect]| {
+        effects.iter().find_map(|e| match e {
+            Effect::After { msg, .. } => match **msg {
+                Msg::Poll { token } => Some(token),
+                _ => None,
+            },
+            _ => None,
+        })
+    };
+
+    // A run in flight: the answer arms the timer, which reads the list again.
+    let [Effect::Fetch { request, .. }] = view.load(&mut cx)[..] else {
+        panic!("no read")
+    };
+    let effects = view
+        .on_fetched(
+            request,
+            &answer(vec![running.clone(), r.failed.0.clone()]),
+            &mut cx,
+        )
+        .unwrap();
+    let token = timer(&effects).expect("a run in flight is read again");
+    assert_eq!(
+        view.on_poll(token + 1, &mut cx),
+        Vec::new(),
+        "a stale timer"
+    );
+    let [Effect::Fetch { request, .. }] = view.on_poll(token, &mut cx)[..] else {
+        panic!("the timer did not read the list")
+    };
+    assert_eq!(view.on_poll(token, &mut cx), Vec::new(), "used up");
+
+    // Every run over: nothing is read again.
+    running.status = crate::model::DeploymentStatus::Ready;
+    let effects = view
+        .on_fetched(request, &answer(vec![running, r.failed.0.clone()]), &mut cx)
+        .unwrap();
+    assert_eq!(timer(&effects), None);
+    assert_eq!(view.visible().len(), 2);
+}
