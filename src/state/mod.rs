@@ -138,7 +138,17 @@ impl State {
     /// What the live subscription should cover now: follows the top view.
     pub fn subscription(&self) -> Option<Scope> {
         self.session.me.as_ref()?;
-        Some(self.top().view().scope())
+        let view = self.top().view();
+        view.follows_live().then(|| view.scope())
+    }
+
+    /// The live stream's state as the status bar shows it: nothing while no view follows
+    /// live events.
+    pub fn live_shown(&self) -> &LiveState {
+        match self.subscription() {
+            Some(_) => &self.live,
+            None => &LiveState::Idle,
+        }
     }
 
     /// The streams the route stack follows (each once), bottom first. Nothing before

@@ -290,6 +290,31 @@ fn the_subscription_follows_the_view_on_top() {
 }
 
 #[test]
+fn a_log_holds_no_live_subscription_and_back_reads_the_view_again() {
+    let mut s = home_loaded(80, 24);
+    s.live = LiveState::Live;
+    s.routes.push(crate::views::Route::for_target(
+        &crate::views::Target::OperationLog {
+            id: "op-1".into(),
+            title: String::new(),
+        },
+    ));
+    assert_eq!(s.subscription(), None, "a log shows no live events");
+    assert_eq!(s.live_shown(), &LiveState::Idle);
+    assert_eq!(
+        s.streams(),
+        [crate::effect::StreamSpec::Operation { id: "op-1".into() }]
+    );
+    let effects = press(&mut s, "esc");
+    assert_eq!(s.subscription(), Some(Scope::ALL));
+    assert!(
+        fetches(&effects).iter().any(|(_, q)| *q == Query::Orgs),
+        "events were not followed meanwhile: {effects:?}"
+    );
+    assert!(s.streams().is_empty(), "the log's stream stops with it");
+}
+
+#[test]
 fn stream_states_reach_the_status_bar_and_tick_only_while_counting() {
     let mut s = home_loaded(80, 24);
     assert_eq!(s.wake_after(), None, "idle means asleep");

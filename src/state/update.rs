@@ -331,12 +331,16 @@ fn back(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     let left = state.routes.pop();
-    let left_scope = left.map(|r| r.view().scope());
-    let revealed = state.top().view().scope();
-    // The live events followed up there did not cover this view: read it again (what is
-    // on screen stays, with its selection, filter and scroll).
+    let left_scope = left
+        .as_ref()
+        .filter(|r| r.view().follows_live())
+        .map(|r| r.view().scope());
+    let revealed = state.top().view();
+    // The live events followed up there did not cover this view (or none were followed):
+    // read it again (what is on screen stays, with its selection, filter and scroll).
     let mut effects = match left_scope {
-        Some(scope) if scope.covers(&revealed) => Vec::new(),
+        Some(scope) if !revealed.follows_live() || scope.covers(&revealed.scope()) => Vec::new(),
+        None if !revealed.follows_live() => Vec::new(),
         _ => with_top(state, |v, cx| v.load(cx)),
     };
     // A polled view resumes its polling.

@@ -192,6 +192,10 @@ impl View for DeploymentsView {
         Scope::ALL
     }
 
+    fn follows_live(&self) -> bool {
+        false
+    }
+
     fn filter(&self) -> Option<&Filter> {
         Some(&self.filter)
     }

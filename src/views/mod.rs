@@ -304,6 +304,12 @@ pub trait View {
     }
     /// What the live subscription should cover while the view is on top.
     fn scope(&self) -> Scope;
+    /// Whether the view shows anything the live events change. A view that does not (a
+    /// log, the provisioning views) holds no events subscription while on top, and the
+    /// view it reveals on Back reads itself again.
+    fn follows_live(&self) -> bool {
+        true
+    }
     /// The stream the view follows while it is on the route stack (on top or under
     /// another view), if any.
     fn stream(&self) -> Option<StreamSpec> {

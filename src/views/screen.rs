@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
         frame,
         status,
         ui,
-        &state.live,
+        state.live_shown(),
         state.notice.as_ref(),
         filter,
         state.now,

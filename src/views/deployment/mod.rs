@@ -288,6 +288,10 @@ impl View for DeploymentView {
         Scope::ALL
     }
 
+    fn follows_live(&self) -> bool {
+        false
+    }
+
     fn stream(&self) -> Option<StreamSpec> {
         Some(self.spec())
     }

@@ -157,6 +157,10 @@ impl View for JobView {
         Scope::ALL
     }
 
+    fn follows_live(&self) -> bool {
+        false
+    }
+
     fn hints(&self) -> &'static [Action] {
         &[Action::Open, Action::Refresh, Action::Back, Action::Help]
     }

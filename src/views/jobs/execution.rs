@@ -221,6 +221,10 @@ impl View for ExecutionLogView {
         Scope::ALL
     }
 
+    fn follows_live(&self) -> bool {
+        false
+    }
+
     fn filter(&self) -> Option<&Filter> {
         self.log.filter()
     }

@@ -178,6 +178,10 @@ impl View for JobsView {
         Scope::ALL
     }
 
+    fn follows_live(&self) -> bool {
+        false
+    }
+
     fn filter(&self) -> Option<&Filter> {
         Some(&self.filter)
     }

@@ -443,6 +443,10 @@ impl View for LogView {
         Scope::ALL
     }
 
+    fn follows_live(&self) -> bool {
+        false
+    }
+
     fn stream(&self) -> Option<StreamSpec> {
         self.stream.clone()
     }
