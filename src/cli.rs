@@ -237,7 +237,10 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
             .idle_timeout
             .map(|secs| std::time::Duration::from_secs(secs.max(1))),
         remembered: Some(dirs.remembered_deployments(&remember_as)),
-        pace: crate::app::pace::PaceConfig::default(),
+        pace: crate::app::pace::PaceConfig::with_limits(
+            file.stream_fps,
+            file.stream_kib_per_second,
+        ),
     })
 }
 

@@ -49,6 +49,10 @@ pub struct ConfigFile {
     pub profile: Option<String>,
     /// How many lines each log view holds.
     pub log_lines: Option<usize>,
+    /// Most frames a second drawn for streams alone (default 20).
+    pub stream_fps: Option<u32>,
+    /// Most terminal output a second of those frames, in KiB (default 64).
+    pub stream_kib_per_second: Option<u32>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }

@@ -68,6 +68,21 @@ impl Default for PaceConfig {
     }
 }
 
+impl PaceConfig {
+    /// The default pacing with the limits of `config.toml` (`stream_fps`, 1 to 60, and
+    /// `stream_kib_per_second`, 32 to 16,384), each kept inside its range.
+    pub fn with_limits(fps: Option<u32>, kib_per_second: Option<u32>) -> PaceConfig {
+        let mut pace = PaceConfig::default();
+        if let Some(fps) = fps {
+            pace.stream_interval = Duration::from_millis(1000 / u64::from(fps.clamp(1, 60)));
+        }
+        if let Some(kib) = kib_per_second {
+            pace.budget_bytes_per_sec = kib.clamp(32, 16 * 1024) * 1024;
+        }
+        pace
+    }
+}
+
 /// What the loop should do about drawing now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -192,6 +207,20 @@ fn after(last: Option<Instant>, interval: Duration) -> Option<Instant> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configured_limits_stay_in_their_ranges() {
+        let p = PaceConfig::with_limits(Some(10), Some(128));
+        assert_eq!(p.stream_interval, Duration::from_millis(100));
+        assert_eq!(p.budget_bytes_per_sec, 128 * 1024);
+        let p = PaceConfig::with_limits(Some(0), Some(1));
+        assert_eq!(p.stream_interval, Duration::from_secs(1));
+        assert!(
+            p.budget_bytes_per_sec > p.burst_bytes,
+            "the bucket still refills"
+        );
+        assert_eq!(PaceConfig::with_limits(None, None), PaceConfig::default());
+    }
 
     const MS: Duration = Duration::from_millis(1);
 
