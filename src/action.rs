@@ -92,6 +92,8 @@ actions! {
     Deployments = "deployments", mutating = false;
     /// Show the jobs of this provisioning run
     Jobs = "jobs", mutating = false;
+    /// Show what waits for me: promotions to review, access requests
+    Inbox = "inbox", mutating = false;
     /// Follow new lines, or stop following
     FollowToggle = "follow-toggle", mutating = false;
     /// Jump to the next search match
@@ -145,14 +147,7 @@ impl Action {
     pub fn is_available(self) -> bool {
         !matches!(
             self,
-            Action::Promote
-                | Action::Approve
-                | Action::RequestChanges
-                | Action::Reject
-                | Action::RequestAccess
-                | Action::GrantAccess
-                | Action::DenyAccess
-                | Action::Shell
+            Action::RequestAccess | Action::GrantAccess | Action::DenyAccess | Action::Shell
         )
     }
 }

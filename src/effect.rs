@@ -97,6 +97,24 @@ pub enum Query {
     Job { deployment: String, job: String },
     /// A page of an execution's log lines, from line `from` (1-based).
     ExecutionLogs { execution: String, from: u64 },
+    /// What waits for me, item by item: open promotions awaiting my review and pending
+    /// access requests (the inbox view).
+    InboxItems,
+    /// One promotion with its evaluated policy, reviews and diff (highlighted).
+    Promotion { id: String },
+    /// Open a promotion of `app` from `env` to `target` (a `POST`).
+    Promote {
+        env: String,
+        app: String,
+        target: String,
+    },
+    /// Review a promotion at `revision` (a `POST`; the answer is the promotion).
+    Review {
+        id: String,
+        decision: crate::model::ReviewDecision,
+        comment: String,
+        revision: u64,
+    },
 }
 
 /// A stream a view follows while it is on the route stack. Streams of views under the

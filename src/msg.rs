@@ -6,10 +6,11 @@ use crate::api::ApiError;
 use crate::api::follow::{DeploymentMsg, LiveMsg, OperationMsg};
 use crate::api::provisioning::RetryOutcome;
 use crate::effect::{DetailTab, RequestId, StreamSpec};
+use crate::model::AccessRequest;
 use crate::model::{
     AppHistory, AppObservability, AppSecrets, AppTopology, Application, BlueprintUsage,
     ComponentsState, DemoPersona, DeploymentState, Environment, ExecutionLogs, Job, JobBatch,
-    JobDetail, Me, Org,
+    JobDetail, Me, Org, Promotion,
 };
 use crate::widgets::highlight::Highlighted;
 
@@ -69,6 +70,25 @@ pub enum Data {
     },
     Job(Box<JobDetail>),
     ExecutionLogs(Box<ExecutionLogs>),
+    InboxItems(Box<InboxItems>),
+    /// A promotion (read, opened or reviewed).
+    Promotion(Box<PromotionDetail>),
+}
+
+/// What waits for me, item by item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxItems {
+    /// Open promotions awaiting my review, oldest first.
+    pub promotions: Vec<Promotion>,
+    /// Pending access requests I may see (deciding them comes with access sessions).
+    pub access_requests: Vec<AccessRequest>,
+}
+
+/// A promotion with its diff highlighted (off the UI task).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionDetail {
+    pub promotion: Promotion,
+    pub diff: Highlighted,
 }
 
 /// Provisioning runs as the service offers them.

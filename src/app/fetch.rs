@@ -7,9 +7,12 @@ use futures::StreamExt;
 
 use crate::api::{ApiClient, ApiError, ProvisioningClient};
 use crate::effect::{DetailTab, Query};
-use crate::model::{AccessState, PageQuery, PromotionQuery, PromotionState};
-use crate::msg::{Catalog, Data, Deployments, Inbox, TabData};
-use crate::widgets::highlight::highlight_yaml;
+use crate::model::{
+    AccessState, CreatePromotion, CreateReview, PageQuery, Promotion, PromotionQuery,
+    PromotionState,
+};
+use crate::msg::{Catalog, Data, Deployments, Inbox, InboxItems, PromotionDetail, TabData};
+use crate::widgets::highlight::{highlight_diff, highlight_yaml};
 
 /// How many requests the catalogue runs at once.
 const CATALOG_CONCURRENCY: usize = 8;
@@ -74,6 +77,63 @@ pub async fn fetch(
                 .execution_logs(&execution, from, Some(EXECUTION_PAGE))
                 .await?,
         )),
+        Query::InboxItems => Data::InboxItems(Box::new(inbox_items(client).await?)),
+        Query::Promotion { id } => promotion(client.get_promotion(&id).await?).await,
+        Query::Promote { env, app, target } => {
+            let request = CreatePromotion {
+                target_environment: target,
+            };
+            promotion(client.create_promotion(&env, &app, &request).await?).await
+        }
+        Query::Review {
+            id,
+            decision,
+            comment,
+            revision,
+        } => {
+            let review = CreateReview {
+                decision,
+                comment,
+                revision,
+            };
+            promotion(client.review_promotion(&id, &review).await?).await
+        }
+    })
+}
+
+/// A promotion as data, its diff highlighted off the UI task.
+async fn promotion(promotion: Promotion) -> Data {
+    let text = promotion.diff.clone();
+    let fallback = text.clone();
+    let diff = tokio::task::spawn_blocking(move || highlight_diff(&text))
+        .await
+        .unwrap_or_else(|_| crate::widgets::highlight::Highlighted::plain(&fallback));
+    Data::Promotion(Box::new(PromotionDetail { promotion, diff }))
+}
+
+/// The open promotions awaiting my review (oldest first) and the pending access requests
+/// this identity may see (none when it may not list them).
+async fn inbox_items(client: &ApiClient) -> Result<InboxItems, ApiError> {
+    let mut promotions = client
+        .list_promotions(&PromotionQuery {
+            state: Some(PromotionState::Open),
+            awaiting_me: Some(true),
+            ..PromotionQuery::default()
+        })
+        .await?
+        .items;
+    promotions.sort_by_key(|p| p.created_at);
+    let access_requests = match client
+        .list_access_requests(Some(AccessState::Pending), &PageQuery::default())
+        .await
+    {
+        Ok(page) => page.items,
+        Err(e) if e.is_restricted() => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    Ok(InboxItems {
+        promotions,
+        access_requests,
     })
 }
 

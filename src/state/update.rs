@@ -194,6 +194,15 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
             let outcome = with_top(state, |v, cx| v.on_confirmed(action, cx));
             view_outcome(state, outcome).unwrap_or_default()
         }
+        OverlayOutcome::Composed { action, text, send } => {
+            state.overlays.pop();
+            if send && state.session.me.as_ref().is_some_and(|m| m.support_agent) {
+                notice(state, words::SUPPORT_MODE_HIDES, true);
+                return Vec::new();
+            }
+            let outcome = with_top(state, |v, cx| v.on_composed(action, text, send, cx));
+            view_outcome(state, outcome).unwrap_or_default()
+        }
         OverlayOutcome::SignInAs(persona) => {
             state.overlays.clear();
             state.session.signing_in = true;
@@ -306,6 +315,10 @@ fn view_outcome(state: &mut State, outcome: Outcome) -> Option<Vec<Effect>> {
             state.overlays.push(Overlay::Confirm(question));
             Some(Vec::new())
         }
+        Outcome::Compose(editor) => {
+            state.overlays.push(Overlay::Compose(editor));
+            Some(Vec::new())
+        }
         Outcome::Ignored => None,
     }
 }
@@ -385,9 +398,11 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
             chain.push(Target::Org(org.clone()));
             chain.push(target.clone());
         }
-        Target::OperationLog { .. } | Target::Jobs { .. } | Target::Deployments => {
-            chain.push(target.clone())
-        }
+        Target::OperationLog { .. }
+        | Target::Jobs { .. }
+        | Target::Deployments
+        | Target::Inbox
+        | Target::Promotion(_) => chain.push(target.clone()),
         Target::Deployment(_) => {
             chain.push(Target::Deployments);
             chain.push(target.clone());
@@ -504,6 +519,14 @@ fn on_fetched(
                     after: wait,
                     msg: Box::new(Msg::Retry { depth }),
                 });
+            }
+            // What the view on top decided with the answer (open what it created, ask a
+            // question), unless the operator is in an overlay meanwhile.
+            if depth + 1 == state.routes.len() && state.overlays.is_empty() {
+                let outcome = with_top(state, |v, _| v.take_outcome());
+                if let Some(outcome) = outcome {
+                    effects.extend(view_outcome(state, outcome).unwrap_or_default());
+                }
             }
             return (effects, true);
         }

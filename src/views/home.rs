@@ -1,6 +1,7 @@
 //! The Sovereign home: every Organization with its health roll-up, and what waits for me
-//! (promotions I may review, access requests I may decide) as counts. A key of its own
-//! (`deployments`) leads to the Sovereign's provisioning runs.
+//! (promotions I may review, access requests I may decide) as counts; `inbox` (i) opens
+//! them item by item. A key of its own (`deployments`) leads to the Sovereign's
+//! provisioning runs.
 //!
 //! Live: an `environment.updated` event re-reads that one Organization's roll-up, a
 //! promotion or access event re-reads the inbox counts; both are debounced so a burst of
@@ -44,6 +45,7 @@ const HOME_ACTIONS: &[Action] = &[
     Action::Filter,
     Action::Copy,
     Action::Deployments,
+    Action::Inbox,
 ];
 
 /// The home view's state.
@@ -118,6 +120,7 @@ impl View for HomeView {
         &[
             Action::Open,
             Action::Filter,
+            Action::Inbox,
             Action::Deployments,
             Action::CommandPalette,
             Action::SwitchPersona,
@@ -153,6 +156,7 @@ impl View for HomeView {
                 None => Outcome::Done(Vec::new()),
             },
             Action::Deployments => Outcome::Open(Target::Deployments),
+            Action::Inbox => Outcome::Open(Target::Inbox),
             _ => Outcome::Ignored,
         }
     }
@@ -344,6 +348,7 @@ fn render_inbox(frame: &mut Frame, area: Rect, ui: &Ui, inbox: &Load<Inbox>) {
                 plural(i.access_requests, "access request", "access requests"),
                 count_style(ui, i.access_requests),
             ),
+            Span::styled(words::INBOX_OPEN_HINT, dim),
         ]),
         None => match inbox.problem() {
             Some(_) => Line::styled(" Waiting for me: unavailable", dim),

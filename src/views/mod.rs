@@ -13,6 +13,9 @@
 //!   the result and the log.
 //! - [`jobs`]: a provisioning run's jobs, one job's executions, an execution's log.
 //! - [`logs`]: the one log viewer every stream uses.
+//! - [`inbox`]: what waits for me: promotions to review, access requests.
+//! - [`promotion`]: one promotion: its policy explained, reviews, diff; reviewing it; and
+//!   the way to open one from an Application.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
 
 pub mod app;
@@ -21,10 +24,12 @@ pub mod deployment;
 pub mod deployments;
 pub mod env;
 pub mod home;
+pub mod inbox;
 pub mod jobs;
 pub mod logs;
 pub mod org;
 pub mod overlays;
+pub mod promotion;
 pub mod screen;
 #[cfg(test)]
 pub mod testing;
@@ -106,17 +111,22 @@ pub enum Target {
         execution: String,
         title: String,
     },
+    /// What waits for me (promotions to review, access requests).
+    Inbox,
+    /// One promotion, by id.
+    Promotion(String),
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
     /// (across every Organization), `blueprint/ORG/NAME`, `deployments`,
-    /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT` or `operation/ID`.
+    /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT`, `operation/ID`, `inbox` or
+    /// `promotion/ID`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT or operation/ID"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox or promotion/ID"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -157,6 +167,8 @@ impl Target {
             ["jobs", deployment] => Target::Jobs {
                 deployment: deployment.to_string(),
             },
+            ["inbox"] => Target::Inbox,
+            ["promotion" | "pr", id] => Target::Promotion(id.to_string()),
             _ => return Err(bad()),
         })
     }
@@ -227,6 +239,8 @@ pub enum Outcome {
     /// Ask a yes-or-no question first; a yes comes back as [`View::on_confirmed`] with
     /// the question's action.
     Confirm(overlays::confirm::Confirm),
+    /// Open the comment editor; what is written comes back as [`View::on_composed`].
+    Compose(Box<overlays::compose::Compose>),
 }
 
 /// Settles `load` with the answer to `request` when it waits for it: `pick` takes the
@@ -285,6 +299,22 @@ pub trait View {
     /// [`Outcome::Confirm`] for `action`.
     fn on_confirmed(&mut self, _action: Action, _cx: &mut Cx) -> Outcome {
         Outcome::Ignored
+    }
+    /// The comment editor the view opened with [`Outcome::Compose`] for `action` closed:
+    /// `send` when the operator sent `text`, otherwise `text` is what is left of it.
+    fn on_composed(
+        &mut self,
+        _action: Action,
+        _text: String,
+        _send: bool,
+        _cx: &mut Cx,
+    ) -> Outcome {
+        Outcome::Ignored
+    }
+    /// What the view decided while taking an answer (open the promotion just created, ask
+    /// the question that waited for a list): taken by `update` once the view is on top.
+    fn take_outcome(&mut self) -> Option<Outcome> {
+        None
     }
     /// A live event inside the view's scope.
     fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect>;
@@ -368,6 +398,10 @@ pub enum Route {
     Job(Box<jobs::JobView>),
     /// One execution's log.
     ExecutionLog(Box<jobs::ExecutionLogView>),
+    /// What waits for me.
+    Inbox(Box<inbox::InboxView>),
+    /// One promotion.
+    Promotion(Box<promotion::PromotionView>),
 }
 
 impl Route {
@@ -399,6 +433,8 @@ impl Route {
             } => Route::ExecutionLog(Box::new(jobs::ExecutionLogView::new(
                 deployment, execution, title,
             ))),
+            Target::Inbox => Route::Inbox(Box::default()),
+            Target::Promotion(id) => Route::Promotion(Box::new(promotion::PromotionView::new(id))),
         }
     }
 
@@ -416,6 +452,8 @@ impl Route {
             Route::Jobs(v) => v.as_ref(),
             Route::Job(v) => v.as_ref(),
             Route::ExecutionLog(v) => v.as_ref(),
+            Route::Inbox(v) => v.as_ref(),
+            Route::Promotion(v) => v.as_ref(),
         }
     }
 
@@ -433,6 +471,8 @@ impl Route {
             Route::Jobs(v) => v.as_mut(),
             Route::Job(v) => v.as_mut(),
             Route::ExecutionLog(v) => v.as_mut(),
+            Route::Inbox(v) => v.as_mut(),
+            Route::Promotion(v) => v.as_mut(),
         }
     }
 }
@@ -483,6 +523,12 @@ mod tests {
             Ok(Target::Deployment("abc".into()))
         );
         assert!(Target::parse_link("deployment").is_err());
+        assert_eq!(Target::parse_link("inbox"), Ok(Target::Inbox));
+        assert_eq!(
+            Target::parse_link("promotion/p-42"),
+            Ok(Target::Promotion("p-42".into()))
+        );
+        assert!(Target::parse_link("promotion").is_err());
         assert!(Target::parse_link("app/x").is_err());
         assert!(Target::parse_link("org/").is_err());
     }

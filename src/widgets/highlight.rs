@@ -20,6 +20,12 @@ pub enum Syntax {
     Keyword,
     Comment,
     Punctuation,
+    /// An added line of a diff.
+    Inserted,
+    /// A removed line of a diff.
+    Deleted,
+    /// A diff's file and hunk headers.
+    DiffHeader,
 }
 
 impl Syntax {
@@ -33,11 +39,25 @@ impl Syntax {
             Syntax::Keyword => "syntax.keyword",
             Syntax::Comment => "syntax.comment",
             Syntax::Punctuation => "syntax.punctuation",
+            Syntax::Inserted => "diff.plus",
+            Syntax::Deleted => "diff.minus",
+            Syntax::DiffHeader => "diff.header",
         }
     }
 
     /// The class of the innermost scope that says something.
     fn of(stack: &ScopeStack) -> Syntax {
+        // A diff line's class covers its marker and everything in it.
+        for scope in stack.as_slice().iter().rev() {
+            let name = scope.build_string();
+            if name.starts_with("markup.inserted") {
+                return Syntax::Inserted;
+            } else if name.starts_with("markup.deleted") {
+                return Syntax::Deleted;
+            } else if name.starts_with("meta.diff") {
+                return Syntax::DiffHeader;
+            }
+        }
         for scope in stack.as_slice().iter().rev() {
             let name = scope.build_string();
             let class = if name.starts_with("comment") {
@@ -96,8 +116,21 @@ fn syntaxes() -> &'static SyntaxSet {
 
 /// Highlights YAML. Text syntect cannot parse is returned plain rather than lost.
 pub fn highlight_yaml(text: &str) -> Highlighted {
+    highlight(text, |set| set.find_syntax_by_extension("yaml"))
+}
+
+/// Highlights a unified diff with syntect's "Diff" syntax: added, removed and header
+/// lines get their own classes.
+pub fn highlight_diff(text: &str) -> Highlighted {
+    highlight(text, |set| set.find_syntax_by_name("Diff"))
+}
+
+fn highlight(
+    text: &str,
+    pick: impl FnOnce(&SyntaxSet) -> Option<&syntect::parsing::SyntaxReference>,
+) -> Highlighted {
     let set = syntaxes();
-    let Some(syntax) = set.find_syntax_by_extension("yaml") else {
+    let Some(syntax) = pick(set) else {
         return Highlighted::plain(text);
     };
     let mut state = ParseState::new(syntax);
@@ -140,6 +173,17 @@ pub fn highlight_yaml(text: &str) -> Highlighted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unified_diff_gets_added_removed_and_header_classes() {
+        let h = highlight_diff(
+            "--- a/values.yaml\n+++ b/values.yaml\n@@ -1,2 +1,2 @@\n-version: 2.4.0\n+version: 2.4.1\n replicas: 3\n",
+        );
+        assert_eq!(class_of(&h, "-version"), Syntax::Deleted);
+        assert_eq!(class_of(&h, "+version"), Syntax::Inserted);
+        assert_eq!(class_of(&h, "@@"), Syntax::DiffHeader);
+        assert_eq!(h.lines.len(), 6);
+    }
 
     fn class_of(h: &Highlighted, needle: &str) -> Syntax {
         h.lines

@@ -16,10 +16,10 @@ mod doc;
 pub(crate) mod fixtures;
 mod render;
 mod tables;
-mod tabs;
+pub(crate) mod tabs;
 #[cfg(test)]
 mod tests;
-mod yaml;
+pub(crate) mod yaml;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -50,6 +50,8 @@ pub struct AppView {
     pub tab: DetailTab,
     /// Each tab's state, in the order of [`DetailTab::ALL`].
     tabs: [TabState; 7],
+    /// Opening a promotion of this Application.
+    promote: crate::views::promotion::promote::Promote,
 }
 
 impl AppView {
@@ -60,6 +62,7 @@ impl AppView {
             summary: Load::Idle,
             tab: DetailTab::Overview,
             tabs: std::array::from_fn(|_| TabState::default()),
+            promote: Default::default(),
         }
     }
 
@@ -254,6 +257,7 @@ impl View for AppView {
         } else {
             &[
                 Action::NextTab,
+                Action::Promote,
                 Action::BlueprintUsage,
                 Action::Refresh,
                 Action::Back,
@@ -265,7 +269,8 @@ impl View for AppView {
     fn actions(&self) -> &'static [Action] {
         // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
         // YAML adds search and copy. Help sorts them, so one list sliced does for all.
-        const ALL: [Action; 16] = [
+        const ALL: [Action; 17] = [
+            Action::Promote,
             Action::Logs,
             Action::MoveUp,
             Action::MoveDown,
@@ -286,9 +291,9 @@ impl View for AppView {
         if tabs::is_yaml(self.tab) {
             &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ALL[..13]
+            &ALL[..14]
         } else {
-            &ALL[..12]
+            &ALL[..13]
         }
     }
 
@@ -350,6 +355,17 @@ impl View for AppView {
                 Some(app) => super::operation_log(app, &self.env),
                 None => Outcome::Ignored,
             },
+            Action::Promote => match self.summary.value() {
+                Some(app) => {
+                    let source = crate::views::promotion::promote::Source {
+                        env: self.env.clone(),
+                        app: app.name.clone(),
+                        version: app.blueprint.version.clone(),
+                    };
+                    self.promote.press(source, cx)
+                }
+                None => Outcome::Done(Vec::new()),
+            },
             Action::BlueprintUsage => {
                 match (self.org(), self.summary.value().map(|a| &a.blueprint.name)) {
                     (Some(org), Some(blueprint)) => Outcome::Open(Target::Blueprint {
@@ -369,6 +385,9 @@ impl View for AppView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
+        if let Some(effects) = self.promote.on_fetched(request, result) {
+            return Some(effects);
+        }
         if self.summary.awaits(request) {
             let result = match result {
                 Ok(Data::Application(a)) => Ok((**a).clone()),
@@ -386,6 +405,17 @@ impl View for AppView {
             .find(|t| self.tab_state(*t).load.awaits(request))?;
         self.settle_tab(tab, request, result, cx.now);
         Some(Vec::new())
+    }
+
+    fn on_confirmed(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        match action {
+            Action::Promote => self.promote.confirmed(cx),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn take_outcome(&mut self) -> Option<Outcome> {
+        self.promote.take_outcome()
     }
 
     fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect> {

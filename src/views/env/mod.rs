@@ -61,6 +61,8 @@ pub struct EnvView {
     /// The first band on screen.
     pub scroll: usize,
     derived: Derived,
+    /// Opening a promotion of the selected card.
+    promote: crate::views::promotion::promote::Promote,
 }
 
 impl EnvView {
@@ -75,6 +77,7 @@ impl EnvView {
             selected_name: None,
             scroll: 0,
             derived: Derived::default(),
+            promote: Default::default(),
         }
     }
 
@@ -237,6 +240,7 @@ impl View for EnvView {
             Action::ToggleLayout,
             Action::BlueprintUsage,
             Action::Logs,
+            Action::Promote,
             Action::Copy,
         ]
     }
@@ -279,6 +283,17 @@ impl View for EnvView {
                     None => Outcome::Done(Vec::new()),
                 };
             }
+            (Action::Promote, _) => {
+                let Some(app) = self.selected_app() else {
+                    return Outcome::Done(Vec::new());
+                };
+                let source = crate::views::promotion::promote::Source {
+                    env: self.env.clone(),
+                    app: app.name.clone(),
+                    version: app.blueprint.version.clone(),
+                };
+                return self.promote.press(source, cx);
+            }
             (Action::BlueprintUsage, _) => {
                 return match self.selected_app() {
                     Some(app) => Outcome::Open(Target::Blueprint {
@@ -311,6 +326,9 @@ impl View for EnvView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
+        if let Some(effects) = self.promote.on_fetched(request, result) {
+            return Some(effects);
+        }
         super::settle_answer(&mut self.apps, request, result, cx.now, |d| match d {
             Data::Applications(a) => Some(a.clone()),
             _ => None,
@@ -318,6 +336,17 @@ impl View for EnvView {
         self.rederive(Fallback::Clamp);
         self.follow(cx);
         Some(Vec::new())
+    }
+
+    fn on_confirmed(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        match action {
+            Action::Promote => self.promote.confirmed(cx),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn take_outcome(&mut self) -> Option<Outcome> {
+        self.promote.take_outcome()
     }
 
     fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect> {

@@ -1,7 +1,9 @@
 //! Overlays drawn over the view: help, the command palette, the persona switch, the
-//! yes-or-no question before a change and the sign-in prompt. They get keys first and
+//! yes-or-no question before a change, the comment editor of a review and the sign-in
+//! prompt. They get keys first and
 //! answer with an [`OverlayOutcome`]; they never reach into the view that opened them.
 
+pub mod compose;
 pub mod confirm;
 pub mod help;
 pub mod palette;
@@ -36,6 +38,13 @@ pub enum OverlayOutcome {
     SignInAs(String),
     /// Close; the operator answered yes to the question asked for `action`.
     Confirmed(Action),
+    /// Close the comment editor opened for `action`: `send` the text, or not (then
+    /// `text` is what is kept of it: empty once thrown away).
+    Composed {
+        action: Action,
+        text: String,
+        send: bool,
+    },
 }
 
 /// An overlay on the stack.
@@ -46,6 +55,8 @@ pub enum Overlay {
     Personas(personas::Personas),
     /// A yes-or-no question before a change.
     Confirm(confirm::Confirm),
+    /// The multi-line comment editor of a review.
+    Compose(Box<compose::Compose>),
     /// The device flow waits for the person.
     SignIn {
         verification_uri: String,
@@ -92,6 +103,8 @@ impl Overlay {
             Overlay::Palette(_) => &[],
             Overlay::Personas(_) => &["list", "global"],
             Overlay::Confirm(_) => &["confirm", "global"],
+            // Typing goes into the text; the editor handles its own keys.
+            Overlay::Compose(_) => &[],
             Overlay::SignIn { .. } => &["global"],
         }
     }
@@ -102,7 +115,7 @@ impl Overlay {
             Overlay::Help(_) => &[Action::MoveDown, Action::MoveUp, Action::Back],
             Overlay::Personas(_) => &[Action::MoveDown, Action::Open, Action::Back],
             Overlay::Confirm(_) => &[Action::Confirm, Action::Back],
-            Overlay::Palette(_) | Overlay::SignIn { .. } => &[Action::Back],
+            Overlay::Palette(_) | Overlay::Compose(_) | Overlay::SignIn { .. } => &[Action::Back],
         }
     }
 
@@ -121,6 +134,7 @@ impl Overlay {
             Overlay::Palette(p) => p.on_key(key),
             Overlay::Personas(p) => p.on_action(action),
             Overlay::Confirm(c) => c.on_action(action),
+            Overlay::Compose(c) => c.on_key(key),
             Overlay::SignIn { .. } => match action {
                 Some(Action::Back) => OverlayOutcome::Close,
                 Some(Action::Quit) => OverlayOutcome::Run(Action::Quit),
@@ -131,8 +145,10 @@ impl Overlay {
 
     /// Pasted text (the palette takes it as typed).
     pub fn paste(&mut self, text: &str) {
-        if let Overlay::Palette(p) = self {
-            p.paste(text);
+        match self {
+            Overlay::Palette(p) => p.paste(text),
+            Overlay::Compose(c) => c.paste(text),
+            _ => {}
         }
     }
 
@@ -162,6 +178,7 @@ impl Overlay {
             Overlay::Palette(p) => p.render(frame, area, ui),
             Overlay::Personas(p) => p.render(frame, area, ui, now),
             Overlay::Confirm(c) => c.render(frame, area, ui),
+            Overlay::Compose(c) => c.render(frame, area, ui),
             Overlay::SignIn {
                 verification_uri,
                 user_code,

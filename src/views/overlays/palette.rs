@@ -3,7 +3,8 @@
 //! work before the catalogue has arrived: `env NAME`, `app ENV/NAME` or `app NAME` inside
 //! the catalogue, `org NAME`, `bp ORG/NAME`, `deployment ID` (or `dep ID`), `jobs ID`
 //! (the provisioning service may list no runs to complete over, so these are offered
-//! first as typed), `deployments`, `home`, `help`, `persona`, `quit`.
+//! first as typed), `promotion ID` (as typed), `deployments`, `inbox`, `home`, `help`,
+//! `persona`, `quit`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo::pattern::{CaseMatching, Normalization, Pattern};
@@ -71,6 +72,10 @@ fn commands() -> Vec<Item> {
         Item {
             label: "deployments".into(),
             choice: Choice::Go(Target::Deployments),
+        },
+        Item {
+            label: "inbox".into(),
+            choice: Choice::Go(Target::Inbox),
         },
         run("help", Action::Help),
         run("persona", Action::SwitchPersona),
@@ -212,6 +217,7 @@ impl Palette {
                 })
             }
             ("deployment" | "dep", Some(id)) => Choice::Go(Target::Deployment(id.to_string())),
+            ("promotion" | "pr", Some(id)) => Choice::Go(Target::Promotion(id.to_string())),
             ("bp" | "blueprint", Some(path)) => {
                 let (org, bp) = path.split_once('/')?;
                 Choice::Go(Target::Blueprint {
@@ -238,7 +244,9 @@ impl Palette {
                 // A run's id is never in the catalogue: `deployment ID` goes as typed.
                 let choice = self
                     .typed()
-                    .filter(|c| matches!(c, Choice::Go(Target::Deployment(_))))
+                    .filter(|c| {
+                        matches!(c, Choice::Go(Target::Deployment(_) | Target::Promotion(_)))
+                    })
                     .or_else(|| self.candidates.get(self.selected).map(|c| c.choice.clone()))
                     .or_else(|| self.typed());
                 return match choice {
@@ -458,6 +466,12 @@ mod tests {
             p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             OverlayOutcome::Go(Target::Deployment("d7f3a1b2c3d4e5f6".into())),
             "a run's id goes as typed, whatever fuzzy-matches it"
+        );
+        let mut p = palette_with_catalog();
+        typed(&mut p, "promotion pr-7");
+        assert_eq!(
+            p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            OverlayOutcome::Go(Target::Promotion("pr-7".into()))
         );
         let mut p = palette_with_catalog();
         typed(&mut p, "deployments");
