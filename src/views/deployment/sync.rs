@@ -9,11 +9,11 @@ use crate::api::ApiError;
 use crate::api::follow::DeploymentMsg;
 use crate::api::sse::StreamStatus;
 use crate::effect::{Effect, Query, RequestId};
-use crate::model::DeploymentState;
+use crate::model::{DeploymentState, DeploymentStatus};
 use crate::msg::Data;
 use crate::state::load::Problem;
 use crate::views::Cx;
-use crate::views::logs::NewLine;
+use crate::views::logs::{NewLine, StreamState};
 use crate::words;
 
 impl DeploymentView {
@@ -110,7 +110,7 @@ impl DeploymentView {
     ) -> Vec<Effect> {
         self.seen.batch(generation);
         let mut effects = Vec::new();
-        let mut rest = Vec::new();
+        let mut done = None;
         let phase1_before = self.track.phase1;
         for item in items {
             match item {
@@ -120,18 +120,29 @@ impl DeploymentView {
                         self.log.push(NewLine::from(e));
                     }
                 }
-                DeploymentMsg::Status(StreamStatus::Live) => {
-                    effects.extend(self.resync(cx));
-                    rest.push(item.clone());
+                DeploymentMsg::Status(status) => {
+                    if *status == StreamStatus::Live {
+                        effects.extend(self.resync(cx));
+                    }
+                    self.log.take_status(status, cx.now);
                 }
-                other => rest.push(other.clone()),
+                DeploymentMsg::ResyncFailed(why) => self.log.note_resync_failed(why),
+                DeploymentMsg::Done(state) => {
+                    self.log.set_stream_state(StreamState::Finished {
+                        outcome: words::run_finished(state.status.as_str()),
+                        ok: state.status == DeploymentStatus::Ready,
+                    });
+                    done = Some((**state).clone());
+                }
+                DeploymentMsg::Failed(why) => {
+                    self.log.set_stream_state(StreamState::Failed(why.clone()));
+                }
             }
         }
         if !self.seen.is_empty() {
             effects.extend(self.remember());
         }
-        // The log view's replay cursor stays out of it: what is new was decided above.
-        if let Some(state) = self.log.take_deployment(0, &rest, cx.now) {
+        if let Some(state) = done {
             self.take_state(&state);
             self.finished = Some(state);
             effects.extend(self.remember());

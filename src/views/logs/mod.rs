@@ -42,7 +42,8 @@ use ratatui::layout::Rect;
 use super::{Cx, Outcome, Scope, View};
 use crate::action::Action;
 use crate::api::ApiError;
-use crate::api::follow::{DeploymentMsg, OperationMsg};
+use crate::api::follow::OperationMsg;
+use crate::api::sse::StreamStatus;
 use crate::effect::{Effect, RequestId, StreamSpec};
 use crate::model::LiveEvent;
 use crate::msg::{Data, StreamBatch, StreamItems};
@@ -156,44 +157,17 @@ impl LogView {
         self.resync_failed.as_deref()
     }
 
-    /// Takes a batch of a provisioning run: its events as lines (those a new follow
-    /// replays skipped), its state and its end. Returns the final State when the run
-    /// ended in this batch.
-    pub fn take_deployment(
-        &mut self,
-        generation: u64,
-        items: &[DeploymentMsg],
-        now: DateTime<Utc>,
-    ) -> Option<crate::model::DeploymentState> {
-        self.replay.batch(generation);
-        let mut done = None;
-        for item in items {
-            match item {
-                DeploymentMsg::Event(e) => {
-                    if self.replay.admit() {
-                        self.push(NewLine::from(e));
-                    }
-                }
-                DeploymentMsg::Status(status) => {
-                    if let Some(state) = StreamState::from_status(status, now) {
-                        self.set_stream_state(state);
-                    }
-                }
-                DeploymentMsg::ResyncFailed(why) => self.resync_failed = Some(why.clone()),
-                DeploymentMsg::Done(state) => {
-                    let ok = state.status == crate::model::DeploymentStatus::Ready;
-                    self.set_stream_state(StreamState::Finished {
-                        outcome: crate::words::run_finished(state.status.as_str()),
-                        ok,
-                    });
-                    done = Some((**state).clone());
-                }
-                DeploymentMsg::Failed(why) => {
-                    self.set_stream_state(StreamState::Failed(why.clone()))
-                }
-            }
+    /// The followed stream's connection changed (reported by this view's own stream or
+    /// by the view that feeds it).
+    pub fn take_status(&mut self, status: &StreamStatus, now: DateTime<Utc>) {
+        if let Some(state) = StreamState::from_status(status, now) {
+            self.set_stream_state(state);
         }
-        done
+    }
+
+    /// A re-sync failed; the header says so until the stream is live again.
+    pub fn note_resync_failed(&mut self, why: &str) {
+        self.resync_failed = Some(why.to_string());
     }
 
     /// Takes a batch of an operation's log.
@@ -206,11 +180,7 @@ impl LogView {
                         self.push(NewLine::from(line));
                     }
                 }
-                OperationMsg::Status(status) => {
-                    if let Some(state) = StreamState::from_status(status, now) {
-                        self.set_stream_state(state);
-                    }
-                }
+                OperationMsg::Status(status) => self.take_status(status, now),
                 OperationMsg::Done(done) => self.set_stream_state(StreamState::Finished {
                     outcome: crate::words::operation_finished(&done.outcome),
                     ok: done.outcome == "succeeded",
@@ -453,11 +423,10 @@ impl View for LogView {
 
     fn on_stream(&mut self, batch: &StreamBatch, cx: &mut Cx) -> Vec<Effect> {
         self.body = cx.body;
-        match &batch.items {
-            StreamItems::Operation(items) => self.take_operation(batch.generation, items, cx.now),
-            StreamItems::Deployment(items) => {
-                self.take_deployment(batch.generation, items, cx.now);
-            }
+        // A log view follows operation logs itself; a provisioning run is followed by
+        // its run view, which feeds the log it owns.
+        if let StreamItems::Operation(items) = &batch.items {
+            self.take_operation(batch.generation, items, cx.now);
         }
         Vec::new()
     }
