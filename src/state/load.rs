@@ -120,6 +120,11 @@ impl<T> Load<T> {
         }
     }
 
+    /// Whether a read is under way (its answer will settle this).
+    pub fn in_flight(&self) -> bool {
+        matches!(self, Load::Loading { .. })
+    }
+
     /// Whether a rate-limit countdown or a loading spinner is on show (the loop then
     /// wakes up to animate it).
     pub fn animates(&self) -> bool {

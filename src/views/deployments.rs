@@ -178,7 +178,7 @@ impl View for DeploymentsView {
     }
 
     fn on_poll(&mut self, token: u64, cx: &mut Cx) -> Vec<Effect> {
-        if !self.poll.due(token) || matches!(self.runs, Load::Loading { .. }) {
+        if !self.poll.due(token) || self.runs.in_flight() {
             return Vec::new();
         }
         self.load(cx)

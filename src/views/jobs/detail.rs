@@ -66,10 +66,6 @@ impl JobView {
             .get(self.list.selected)
             .map(|e| e.id.clone())
     }
-
-    fn in_flight(&self) -> bool {
-        matches!(self.detail, Load::Loading { .. })
-    }
 }
 
 impl View for JobView {
@@ -140,14 +136,14 @@ impl View for JobView {
     }
 
     fn on_poll(&mut self, token: u64, cx: &mut Cx) -> Vec<Effect> {
-        if !self.poll.due(token) || self.in_flight() {
+        if !self.poll.due(token) || self.detail.in_flight() {
             return Vec::new();
         }
         self.load(cx)
     }
 
     fn on_reveal(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.in_flight() {
+        if self.detail.in_flight() {
             return Vec::new();
         }
         self.load(cx)

@@ -103,10 +103,6 @@ impl ExecutionLogView {
         self.finished && self.next_line > self.total
     }
 
-    fn in_flight(&self) -> bool {
-        matches!(self.page, Load::Loading { .. })
-    }
-
     /// Asks for the lines from the next one wanted.
     fn fetch(&mut self, cx: &mut Cx) -> Vec<Effect> {
         let (request, effect) = cx.fetch(Query::ExecutionLogs {
@@ -204,14 +200,14 @@ impl View for ExecutionLogView {
     }
 
     fn on_poll(&mut self, token: u64, cx: &mut Cx) -> Vec<Effect> {
-        if !self.poll.due(token) || self.in_flight() || self.complete() {
+        if !self.poll.due(token) || self.page.in_flight() || self.complete() {
             return Vec::new();
         }
         self.fetch(cx)
     }
 
     fn on_reveal(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.in_flight() || self.complete() {
+        if self.page.in_flight() || self.complete() {
             return Vec::new();
         }
         self.fetch(cx)

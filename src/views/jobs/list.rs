@@ -87,10 +87,6 @@ impl JobsView {
     fn selected_id(&self) -> Option<String> {
         self.visible().get(self.list.selected).map(|j| j.id.clone())
     }
-
-    fn in_flight(&self) -> bool {
-        matches!(self.jobs, Load::Loading { .. })
-    }
 }
 
 impl View for JobsView {
@@ -160,14 +156,14 @@ impl View for JobsView {
     }
 
     fn on_poll(&mut self, token: u64, cx: &mut Cx) -> Vec<Effect> {
-        if !self.poll.due(token) || self.in_flight() {
+        if !self.poll.due(token) || self.jobs.in_flight() {
             return Vec::new();
         }
         self.load(cx)
     }
 
     fn on_reveal(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        if self.in_flight() {
+        if self.jobs.in_flight() {
             // Its answer arms the timer.
             return Vec::new();
         }
