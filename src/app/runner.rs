@@ -40,7 +40,7 @@ pub struct Runner {
     live: Option<(Scope, CancellationToken)>,
     /// Fetches and sign-ins started whose answer has not come back yet.
     pending: usize,
-    /// The streams followed, each with its generation and what stops it.
+    /// The streams followed, each with what stops it.
     streams: Vec<(StreamSpec, CancellationToken)>,
     /// Numbers each follow of a stream (a view skips the replay of a new follow).
     generation: u64,
