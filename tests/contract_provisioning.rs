@@ -184,9 +184,15 @@ async fn jobs_batches_and_execution_logs_page_by_line() {
     let (_, ready, _) = seeded(&prov).await;
     let jobs = prov.jobs(&ready.id).await.unwrap();
     assert!(!jobs.is_empty());
-    let batches = prov.job_batches(&ready.id).await.unwrap();
+    let batches = prov
+        .job_batches(&ready.id)
+        .await
+        .unwrap()
+        .expect("the April service lists batches");
     let total: u32 = batches.iter().map(|b| b.total).sum();
     assert_eq!(total as usize, jobs.len());
+    // Grouping the jobs by their batch gives the same counts.
+    assert_eq!(catalyst_tui::model::batches_of(&jobs), batches);
 
     let job = jobs
         .iter()

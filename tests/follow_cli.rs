@@ -113,7 +113,14 @@ fn assert_same_lines(ours: &[String], server: &[String]) {
             server.len()
         );
     }
-    assert_eq!(ours, server, "the server's lines, in its order");
+    if let Some(i) = ours.iter().zip(server).position(|(a, b)| a != b) {
+        let window = i.saturating_sub(2)..(i + 3).min(ours.len());
+        panic!(
+            "out of the server's order at line {i}:\n ours   {:#?}\n server {:#?}",
+            &ours[window.clone()],
+            &server[window]
+        );
+    }
 }
 
 /// Follows the running deployment as text and checks stdout line for line against the
@@ -173,6 +180,7 @@ async fn cuts_repeats_and_server_errors_leave_exactly_the_servers_events_as_json
     let faults = Faults {
         drop_after_events: Some(120),
         duplicate_on_reconnect: true,
+        drop_live_every: Some(9),
         error_ratio: 0.2,
         ..Faults::default()
     };
@@ -229,6 +237,49 @@ async fn cuts_repeats_and_server_errors_leave_exactly_the_servers_events_as_json
                 "{key} in {line}"
             );
         }
+    }
+}
+
+/// Two followers of one run share the service's live queue (each gets part of the live
+/// events) and every third live event is dropped: each still prints exactly `/events`,
+/// in its order (the dropped events in their place, not where a re-sync found them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_and_split_live_events_are_printed_in_the_services_order() {
+    let faults = Faults {
+        duplicate_on_reconnect: true,
+        drop_live_every: Some(3),
+        ..Faults::default()
+    };
+    let sb = sandbox(40.0, faults).await;
+    let prov = provisioning(&sb);
+    let id = run_id(&prov, None).await;
+    let target = format!("deployment/{id}");
+    let (home_a, home_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = [
+        target.as_str(),
+        "--api-url",
+        sb.base_url.as_str(),
+        "--output",
+        "json",
+    ];
+    let (a, b) = tokio::join!(run(&home_a, &args), run(&home_b, &args));
+    let server: Vec<String> = servers_events(&prov, &id)
+        .await
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap())
+        .collect();
+    for out in [a, b] {
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+        let ours: Vec<String> = text(&out.stdout)
+            .lines()
+            .map(|l| {
+                let e: ProvisionEvent =
+                    serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+                serde_json::to_string(&e).unwrap()
+            })
+            .collect();
+        assert_same_lines(&ours, &server);
     }
 }
 

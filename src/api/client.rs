@@ -7,8 +7,12 @@
 //! also builds the request factories the reconnecting SSE streams use, which read the
 //! current token on every attempt.
 //!
-//! Must not hold UI state nor retry on its own beyond the one retry after a refresh:
-//! rate limits and outages go back to the view, which shows a countdown.
+//! Reads (`GET`) that meet a transient failure (5xx, a broken connection) are sent again
+//! a few times with a growing delay before the error reaches the view; writes are never
+//! sent twice on their own.
+//!
+//! Must not hold UI state nor retry beyond that: rate limits and lasting outages go
+//! back to the view, which shows a countdown or the error.
 
 use std::sync::Arc;
 
@@ -19,6 +23,23 @@ use serde::de::DeserializeOwned;
 use zeroize::Zeroize;
 
 mod answers;
+
+/// The delay before a read is sent again after a transient failure (doubling).
+const READ_RETRY_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// A failure that the same read may not meet again: a server error or a broken
+/// connection (not a timeout, which would only make the wait longer, nor a rate limit,
+/// which the view counts down).
+fn transient(e: &ApiError) -> bool {
+    use super::error::TransportKind;
+    match e {
+        ApiError::Server { .. } => true,
+        ApiError::Transport { kind, .. } => {
+            matches!(kind, TransportKind::Connect | TransportKind::Other)
+        }
+        _ => false,
+    }
+}
 
 pub use super::wire::{new_request_id, request_id_of};
 
@@ -264,9 +285,29 @@ impl ApiClient {
         }
     }
 
-    /// Sends a call; after a 401 on an authenticated call, refreshes once (shared with
-    /// every other request that failed at the same time) and sends it once more.
+    /// Sends a call; a read that meets a transient failure is sent again (see the module
+    /// doc), each attempt through [`ApiClient::execute_once`].
     pub(crate) async fn execute(&self, call: &Call<'_>) -> Result<Answer, ApiError> {
+        let attempts = if call.method == Method::GET && !call.streaming {
+            self.inner.config.read_attempts.max(1)
+        } else {
+            1
+        };
+        let mut attempt = 1;
+        loop {
+            match self.execute_once(call).await {
+                Err(e) if attempt < attempts && transient(&e) => {
+                    tokio::time::sleep(READ_RETRY_DELAY * 2u32.pow(attempt - 1)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Sends a call once; after a 401 on an authenticated call, refreshes once (shared
+    /// with every other request that failed at the same time) and sends it once more.
+    async fn execute_once(&self, call: &Call<'_>) -> Result<Answer, ApiError> {
         if call.auth != Auth::None {
             self.refresh_if_due().await;
         }

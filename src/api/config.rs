@@ -27,8 +27,9 @@ pub struct ClientConfig {
     /// Base of the provisioning API (CONTRACT Part A), e.g. `https://console/sovereign`;
     /// `/api/v1/deployments…` is appended to its path.
     pub provisioning_url: Option<Url>,
-    /// Send the console's bearer token to the provisioning API too. The real service
-    /// ignores it; leave off unless a gateway in front of it wants one.
+    /// Send the console's bearer token to the provisioning API even when it is on
+    /// another origin than `api_url` (on the same origin it is always sent: today's
+    /// service wants it on every route).
     pub provisioning_bearer: bool,
     /// A PEM bundle of extra trusted certificate authorities (`ca_file` of the profile).
     pub ca_file: Option<PathBuf>,
@@ -50,6 +51,9 @@ pub struct ClientConfig {
     pub support_ticket: Option<String>,
     /// Largest answer body read into memory; larger answers fail with a readable error.
     pub max_body_bytes: usize,
+    /// How many times a read (`GET`) is sent when the server answers 5xx or the
+    /// connection breaks, before the error goes to the view. Writes are sent once.
+    pub read_attempts: u32,
 }
 
 impl ClientConfig {
@@ -71,6 +75,7 @@ impl ClientConfig {
             user_agent: format!("catalyst-tui/{}", env!("CARGO_PKG_VERSION")),
             support_ticket: None,
             max_body_bytes: 32 * 1024 * 1024,
+            read_attempts: 3,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The provisioning API (`catalyst-api`, CONTRACT Part A) as the real service has it:
-//! its own base URL, no authentication (a bearer is sent only when configured), JSON
+//! its own base URL, a bearer on every route (today's service answers 401 without one;
+//! the April one had no authentication and ignores it), JSON
 //! errors beside text/plain ones (`deployment not found`), job ids whose colon goes
 //! unencoded in the path, and no list route — the sandbox's list extension is used when
 //! it answers and reported as absent (`None`) when the service says 404 or 405.
@@ -57,7 +58,9 @@ pub enum RetryOutcome {
 impl From<RetryAnswer> for RetryOutcome {
     fn from(a: RetryAnswer) -> Self {
         match a.status.as_str() {
-            "provisioning" => RetryOutcome::Restarted {
+            // A Phase-0 retry, or `phase1-watch` re-arming the component watch (newer
+            // services): the run moves again, follow it.
+            "provisioning" | "phase1-watching" => RetryOutcome::Restarted {
                 id: a.id,
                 phase: a.phase,
                 stream_url: a.stream_url,
@@ -86,7 +89,11 @@ impl ProvisioningClient {
     /// A provisioning client at `base` (paths `/api/v1/…` are appended), sharing `client`'s
     /// connections, TLS trust, request ids and support ticket.
     pub fn new(client: &ApiClient, base: Url) -> Self {
-        let auth = if client.inner.config.provisioning_bearer {
+        // Today's service wants the Sovereign's bearer on every route; the April one
+        // ignores it. The console's token goes to the console's own origin, and to
+        // another only when configured so.
+        let same_origin = base.origin() == client.inner.config.api_url.origin();
+        let auth = if client.inner.config.provisioning_bearer || same_origin {
             Auth::IfAvailable
         } else {
             Auth::None
@@ -167,12 +174,35 @@ impl ProvisioningClient {
         Ok(list.jobs)
     }
 
-    /// `GET /api/v1/deployments/{id}/jobs/batches`.
-    pub async fn job_batches(&self, id: &str) -> Result<Vec<JobBatch>, ApiError> {
-        let list: JobBatches = self
-            .get(self.dep_url(id, &["jobs", "batches"])?, "the job batches")
-            .await?;
-        Ok(list.batches)
+    /// `GET /api/v1/deployments/{id}/jobs/batches` (the April service). `Ok(None)` where
+    /// the service no longer has the route (newer ones answer 404/405): group the jobs by
+    /// their `batchId` instead ([`crate::model::batches_of`]).
+    pub async fn job_batches(&self, id: &str) -> Result<Option<Vec<JobBatch>>, ApiError> {
+        match self
+            .get::<JobBatches>(self.dep_url(id, &["jobs", "batches"])?, "the job batches")
+            .await
+        {
+            Ok(list) => Ok(Some(list.batches)),
+            Err(ApiError::NotFound { .. }) | Err(ApiError::Http { status: 405, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST /api/v1/deployments/{id}/jobs/{jobId}/retry` (newer services): runs the job
+    /// again. Not retried on a transient error: the caller asks the operator again.
+    pub async fn retry_job(&self, id: &str, job_id: &str) -> Result<serde_json::Value, ApiError> {
+        let full = if job_id.contains(':') {
+            job_id.to_string()
+        } else {
+            format!("{id}:{job_id}")
+        };
+        let mut call = Call::get(
+            self.dep_url(id, &["jobs", &full, "retry"])?,
+            "the job retry's answer",
+        )
+        .auth(self.auth);
+        call.method = Method::POST;
+        self.client.call_json(call).await
     }
 
     /// `GET /api/v1/deployments/{id}/jobs/{jobId}` with `jobId` = `<depId>:<jobName>` (a bare

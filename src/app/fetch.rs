@@ -64,10 +64,9 @@ pub async fn fetch(
             let prov = provisioning(client)?;
             let (jobs, batches) =
                 tokio::join!(prov.jobs(&deployment), prov.job_batches(&deployment));
-            Data::Jobs {
-                jobs: jobs?,
-                batches: batches?,
-            }
+            let jobs = jobs?;
+            let batches = batches?.unwrap_or_else(|| crate::model::batches_of(&jobs));
+            Data::Jobs { jobs, batches }
         }
         Query::Job { deployment, job } => Data::Job(Box::new(
             provisioning(client)?.job(&deployment, &job).await?,

@@ -97,14 +97,34 @@ fn client_config(api_url: &str, e: &Endpoints) -> Result<ClientConfig, String> {
     Ok(c)
 }
 
-/// A client of the provisioning API (no credentials: the service has none).
-pub fn provisioning_client(e: &Endpoints) -> Result<ProvisioningClient, String> {
+/// A client of the provisioning API. Today's service wants a bearer on every route (the
+/// April one had none): the token of `--token-file`, `CATALYST_TOKEN` or the profile's
+/// cache is sent when there is one; without, the service's 401 says so.
+pub fn provisioning_client(
+    e: &Endpoints,
+    dirs: &Dirs,
+    token_env: Option<TokenSource>,
+) -> Result<ProvisioningClient, String> {
     let base = provisioning_base(e)?;
     let api = e.api_url.clone().unwrap_or_else(|| base.clone());
-    let config = client_config(&api, e)?
+    let mut config = client_config(&api, e)?
         .with_provisioning_url(&base)
         .map_err(|err| err.to_string())?;
-    let client = ApiClient::new(config, TokenSource::None).map_err(|err| err.to_string())?;
+    let source = match (&e.token_file, token_env) {
+        (Some(path), _) => TokenSource::file(path),
+        (None, Some(env)) => env,
+        (None, None) => {
+            let cache = dirs.token_cache(&e.profile);
+            if cache.exists() {
+                TokenSource::cache(cache)
+            } else {
+                TokenSource::None
+            }
+        }
+    };
+    // The token was given for this follow: send it even to another origin.
+    config.provisioning_bearer = !matches!(source, TokenSource::None);
+    let client = ApiClient::new(config, source).map_err(|err| err.to_string())?;
     client
         .provisioning()
         .ok_or_else(|| "no provisioning URL is configured".to_string())
@@ -222,7 +242,11 @@ mod tests {
             provisioning_base(&e).unwrap(),
             "https://p.example/sovereign"
         );
-        assert!(provisioning_client(&e).is_ok());
+        let dirs = Dirs {
+            config: PathBuf::from("/nonexistent/config"),
+            cache: PathBuf::from("/nonexistent/cache"),
+        };
+        assert!(provisioning_client(&e, &dirs, None).is_ok());
     }
 
     #[test]

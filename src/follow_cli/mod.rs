@@ -162,7 +162,8 @@ async fn follow<O: Write, E: Write>(
     };
     match &args.target {
         FollowTarget::Deployment(id) => {
-            let prov = match connect::provisioning_client(&endpoints) {
+            let token_env = TokenSource::from_env(crate::api::auth::TOKEN_ENV);
+            let prov = match connect::provisioning_client(&endpoints, &dirs, token_env) {
                 Ok(p) => p,
                 Err(why) => return Exit::CannotFollow(why),
             };

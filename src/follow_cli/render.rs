@@ -61,7 +61,14 @@ pub fn deployment_line(ev: &ProvisionEvent, colour: Colour) -> String {
         }
         body.push_str(": ");
     }
-    body.push_str(&clean(&ev.message, colour));
+    match ev.handover() {
+        // `handover-ready` carries JSON: say it in words.
+        Some(h) => body.push_str(&clean(
+            &crate::words::handover(&h.handover_url, h.expires_at.as_deref()),
+            Colour::Strip,
+        )),
+        None => body.push_str(&clean(&ev.message, colour)),
+    }
     let line = format!(
         "{} {:<14} {:<5} {}",
         clean(&ev.time, Colour::Strip),
@@ -245,6 +252,7 @@ mod tests {
             message: message.into(),
             component: None,
             state: None,
+            depends_on: None,
         }
     }
 

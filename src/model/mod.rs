@@ -38,10 +38,12 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         $vis enum $name {
             $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
-            /// A value this console does not know (a newer server); shown as "unknown".
+            /// A value this console does not know (a newer server), or none at all; shown
+            /// as "unknown".
+            #[default]
             #[serde(other, rename = "unknown")]
             Unknown,
         }

@@ -24,21 +24,45 @@ pub const PHASE_TOFU: &str = "tofu";
 pub const PHASE_COMPONENT: &str = "component";
 /// Phase-1 raw helm-controller lines (with `component`).
 pub const PHASE_COMPONENT_LOG: &str = "component-log";
+/// The retry id that re-arms the Phase-1 component watch (newer services).
+pub const PHASE1_WATCH: &str = "phase1-watch";
 
 crate::wire_enum! {
     /// Overall status of a deployment.
     pub enum DeploymentStatus {
+        Pending = "pending",
         Provisioning = "provisioning",
+        TofuApplying = "tofu-applying",
+        FluxBootstrapping = "flux-bootstrapping",
         Phase1Watching = "phase1-watching",
         Ready = "ready",
         Failed = "failed",
+        PartialFailure = "partial-failure",
+        Adopted = "adopted",
+        Wiping = "wiping",
+        Wiped = "wiped",
     }
 }
 
 impl DeploymentStatus {
     /// True once the deployment can no longer change on its own.
     pub fn is_terminal(self) -> bool {
-        matches!(self, DeploymentStatus::Ready | DeploymentStatus::Failed)
+        matches!(
+            self,
+            DeploymentStatus::Ready
+                | DeploymentStatus::Failed
+                | DeploymentStatus::PartialFailure
+                | DeploymentStatus::Adopted
+                | DeploymentStatus::Wiped
+        )
+    }
+
+    /// True when the run ended in a failure (whole or partial).
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            DeploymentStatus::Failed | DeploymentStatus::PartialFailure
+        )
     }
 }
 
@@ -61,6 +85,7 @@ crate::wire_enum! {
         Failed = "failed",
         Timeout = "timeout",
         FluxNotReconciling = "flux-not-reconciling",
+        FluxCrdsAbsent = "flux-crds-absent",
     }
 }
 
@@ -68,17 +93,55 @@ crate::wire_enum! {
     pub enum EventLevel { Info = "info", Warn = "warn", Error = "error" }
 }
 
-/// One provisioning event (one SSE frame of `/logs`, one item of `/events`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The phase of the event the service sends as the named frame `event: handover-ready`
+/// (its message is `{"handoverURL":…,"expiresAt":…}`).
+pub const PHASE_HANDOVER_READY: &str = "handover-ready";
+
+/// The message of a `handover-ready` event: where the new Sovereign's console takes over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    #[serde(default, rename = "handoverURL")]
+    pub handover_url: String,
+    #[serde(default, rename = "expiresAt")]
+    pub expires_at: Option<String>,
+}
+
+/// The zero `time.Time` Go writes for a time it does not know.
+pub const GO_ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+/// True when `time` says nothing: absent, empty, or Go's zero time.
+pub fn time_unknown(time: &str) -> bool {
+    time.is_empty() || time.starts_with("0001-01-01")
+}
+
+/// One provisioning event (one SSE frame of `/logs`, one item of `/events`). Every field
+/// may be absent on the wire (a newer or older service).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ProvisionEvent {
+    #[serde(default)]
     pub time: String,
+    #[serde(default)]
     pub phase: String,
+    #[serde(default)]
     pub level: EventLevel,
+    #[serde(default)]
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// The component's dependencies (newer services, on Phase-1 events).
+    #[serde(default, rename = "dependsOn", skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<String>>,
+}
+
+impl ProvisionEvent {
+    /// The handover this event announces, when it is a `handover-ready` event.
+    pub fn handover(&self) -> Option<Handover> {
+        (self.phase == PHASE_HANDOVER_READY)
+            .then(|| serde_json::from_str(&self.message).ok())
+            .flatten()
+    }
 }
 
 /// `result` of a deployment. It can appear before Phase 0 ends, holding only the FQDN and
@@ -88,15 +151,15 @@ pub struct ProvisionEvent {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentResult {
-    #[serde(rename = "sovereignFQDN")]
+    #[serde(default, rename = "sovereignFQDN")]
     pub sovereign_fqdn: String,
-    #[serde(rename = "controlPlaneIP")]
+    #[serde(default, rename = "controlPlaneIP")]
     pub control_plane_ip: String,
-    #[serde(rename = "loadBalancerIP")]
+    #[serde(default, rename = "loadBalancerIP")]
     pub load_balancer_ip: String,
-    #[serde(rename = "consoleURL")]
+    #[serde(default, rename = "consoleURL")]
     pub console_url: String,
-    #[serde(rename = "gitopsRepoURL")]
+    #[serde(default, rename = "gitopsRepoURL")]
     pub gitops_repo_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubeconfig_path: Option<String>,
@@ -106,32 +169,78 @@ pub struct DeploymentResult {
     pub phase1_finished_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase1_outcome: Option<Phase1Outcome>,
+    /// Newer services: how the Phase-1 watch is doing (`watcher-watching`,
+    /// `watcher-reconnecting`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase1_substate: Option<String>,
+    /// Newer services: where the new Sovereign's console takes over.
+    #[serde(
+        default,
+        rename = "handoverURL",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handover_url: Option<String>,
+    /// Newer services: the console came up degraded, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console_degraded: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console_degraded_detail: Option<String>,
 }
 
 /// State of a deployment: `GET /deployments/{id}`, `/events.state`, and the data of the
 /// final `event: done` frame. The service builds it as a Go map, so keys are sorted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Only `id` is always there: the newer list endpoint sends a few fields of each run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentState {
+    /// Newer services: when an existing Sovereign was adopted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_at: Option<String>,
     /// Lifted from `result.componentStates` when non-empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_states: Option<std::collections::BTreeMap<String, String>>,
     /// Why the run failed; a Phase-0 failure has no error event, only this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Always present; `null` while the run is in flight.
+    /// Always present on the April service; `null` while the run is in flight. The
+    /// newer list leaves it out.
+    #[serde(default)]
     pub finished_at: Option<String>,
+    /// Newer services: where the new Sovereign's console takes over.
+    #[serde(
+        default,
+        rename = "handoverURL",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handover_url: Option<String>,
     pub id: String,
+    #[serde(default)]
     pub num_events: u64,
+    /// Newer services: an operation (retry, wipe) is running on this deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_in_progress: Option<bool>,
+    /// Newer services: who started the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_email: Option<String>,
     /// Lifted from `result.phase1FinishedAt`, here in whole seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase1_finished_at: Option<String>,
+    /// Newer services: how the Phase-1 watch is doing (`watcher-watching`,
+    /// `watcher-reconnecting`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase1_substate: Option<String>,
+    #[serde(default)]
     pub region: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<DeploymentResult>,
-    #[serde(rename = "sovereignFQDN")]
+    /// Newer services: a secondary region is degraded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secondary_degraded: Option<bool>,
+    #[serde(default, rename = "sovereignFQDN")]
     pub sovereign_fqdn: String,
+    #[serde(default)]
     pub started_at: String,
+    #[serde(default)]
     pub status: DeploymentStatus,
 }
 
@@ -164,8 +273,11 @@ pub struct DeploymentCreated {
 /// `GET /deployments/{id}/events` (a Go map: keys sorted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeploymentEvents {
+    #[serde(default)]
     pub done: bool,
+    #[serde(default)]
     pub events: Vec<ProvisionEvent>,
+    #[serde(default)]
     pub state: DeploymentState,
 }
 
@@ -175,8 +287,11 @@ pub struct DeploymentEvents {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RetryAnswer {
+    #[serde(default)]
     pub id: String,
+    #[serde(default)]
     pub message: String,
+    #[serde(default)]
     pub phase: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runbook: Option<String>,
@@ -185,26 +300,44 @@ pub struct RetryAnswer {
     pub stream_url: Option<String>,
 }
 
-/// One Phase-1 component in `/components/state`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One Phase-1 component in `/components/state`. Only `appId` is required: a service
+/// that leaves out a time or a message still shows its components.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentState {
     pub app_id: String,
+    #[serde(default)]
     pub status: ComponentStatus,
+    #[serde(default)]
     pub helm_release_name: String,
+    #[serde(default)]
     pub namespace: String,
+    /// Go's zero time (`0001-01-01T00:00:00Z`) or empty when the service does not know.
+    #[serde(default)]
     pub last_transition_at: String,
+    #[serde(default)]
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<Vec<String>>,
+    /// Newer services: failed and Flux has given up retrying.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stalled: bool,
+    /// Newer services: the HelmRelease is suspended (its status stays `installed`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
 }
 
 /// `GET /deployments/{id}/components/state` (a Go map: keys sorted). `watching` is
-/// true while the Phase-1 watch runs; afterwards the rows are rebuilt from
-/// `componentStates` with an empty message and a zero `lastTransitionAt`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// true while the Phase-1 watch runs; afterwards newer services re-read the cluster
+/// (`live: true`, real times and messages) or rebuild the rows from `componentStates`
+/// with an empty message and a zero `lastTransitionAt`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComponentsState {
+    #[serde(default)]
     pub components: Vec<ComponentState>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live: bool,
+    #[serde(default)]
     pub watching: bool,
 }
 
@@ -218,18 +351,24 @@ crate::wire_enum! {
 pub struct Job {
     /// `<depId>:<jobName>`; sent unencoded in paths.
     pub id: String,
+    #[serde(default)]
     pub deployment_id: String,
+    #[serde(default)]
     pub job_name: String,
+    #[serde(default)]
     pub app_id: String,
     /// `bootstrap-kit` or `day-2-mutations`.
+    #[serde(default)]
     pub batch_id: String,
     #[serde(default)]
     pub depends_on: Vec<String>,
+    #[serde(default)]
     pub status: JobStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
+    #[serde(default)]
     pub duration_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_execution_id: Option<String>,
@@ -237,6 +376,7 @@ pub struct Job {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobList {
+    #[serde(default)]
     pub jobs: Vec<Job>,
 }
 
@@ -252,6 +392,45 @@ pub struct JobBatch {
     pub pending: u32,
 }
 
+/// The batches of `jobs`, grouped by their `batchId` (in the order of their ids, as the
+/// April service's `/jobs/batches` listed them), with the same counts.
+pub fn batches_of(jobs: &[Job]) -> Vec<JobBatch> {
+    let mut out: Vec<JobBatch> = Vec::new();
+    for job in jobs {
+        let at = match out.iter().position(|b| b.batch_id == job.batch_id) {
+            Some(at) => at,
+            None => {
+                out.push(JobBatch {
+                    batch_id: job.batch_id.clone(),
+                    total: 0,
+                    finished: 0,
+                    succeeded: 0,
+                    failed: 0,
+                    running: 0,
+                    pending: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let b = &mut out[at];
+        b.total += 1;
+        match job.status {
+            JobStatus::Succeeded => {
+                b.succeeded += 1;
+                b.finished += 1;
+            }
+            JobStatus::Failed => {
+                b.failed += 1;
+                b.finished += 1;
+            }
+            JobStatus::Running => b.running += 1,
+            JobStatus::Pending | JobStatus::Unknown => b.pending += 1,
+        }
+    }
+    out.sort_by(|a, b| a.batch_id.cmp(&b.batch_id));
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobBatches {
     pub batches: Vec<JobBatch>,
@@ -265,12 +444,17 @@ crate::wire_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct Execution {
     pub id: String,
+    #[serde(default)]
     pub job_id: String,
+    #[serde(default)]
     pub deployment_id: String,
+    #[serde(default)]
     pub status: ExecutionStatus,
+    #[serde(default)]
     pub started_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<String>,
+    #[serde(default)]
     pub line_count: u64,
 }
 

@@ -85,6 +85,12 @@ pub fn faults_from(args: &FaultArgs) -> Result<Faults, String> {
     if let Some(v) = args.duplicate_on_reconnect {
         f.duplicate_on_reconnect = v;
     }
+    if let Some(v) = args.drop_live_every {
+        f.drop_live_every = Some(v);
+    }
+    if f.drop_live_every == Some(0) {
+        return Err("drop_live_every must be at least 1 (every Nth live event)".into());
+    }
     if !(0.0..=1.0).contains(&f.error_ratio) {
         return Err(format!(
             "error_ratio must be between 0.0 and 1.0, got {}",

@@ -86,6 +86,10 @@ pub struct FaultArgs {
     /// Repeat some already-sent events after a reconnect on provisioning streams.
     #[arg(long)]
     pub duplicate_on_reconnect: Option<bool>,
+    /// Drop every Nth live event of a provisioning stream (the service's live channel
+    /// drops when full); the run's history and `/events` keep it.
+    #[arg(long, value_name = "N")]
+    pub drop_live_every: Option<u32>,
 }
 
 /// Fault settings after merging the file and the flags.
@@ -101,6 +105,7 @@ pub struct Faults {
     pub drop_after_secs: Option<u64>,
     pub idle_after_events: Option<u32>,
     pub duplicate_on_reconnect: bool,
+    pub drop_live_every: Option<u32>,
 }
 
 impl Faults {

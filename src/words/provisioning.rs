@@ -148,6 +148,17 @@ pub const CONTROL_PLANE: &str = "control plane";
 pub const LOAD_BALANCER: &str = "load balancer";
 pub const GITOPS_REPO: &str = "gitops";
 pub const PHASE1_OUTCOME: &str = "phase 1";
+pub const PHASE1_SUBSTATE: &str = "watch";
+pub const HANDOVER: &str = "handover";
+pub const UNKNOWN_TIME: &str = "unknown";
+
+/// A handover address with its expiry, as the run view shows it.
+pub fn handover(url: &str, expires_at: Option<&str>) -> String {
+    match expires_at.filter(|t| !t.is_empty()) {
+        Some(t) => format!("{url} (expires {t})"),
+        None => url.to_string(),
+    }
+}
 pub const NO_REASON: &str = "the service gave no reason";
 pub const READY_NO_COMPONENTS: &str =
     "Ready, but no component state was reported: nothing proves the components installed.";
@@ -242,6 +253,7 @@ pub fn phase1_outcome(outcome: crate::model::Phase1Outcome) -> &'static str {
         Phase1Outcome::Failed => "a failure",
         Phase1Outcome::Timeout => "a timeout",
         Phase1Outcome::FluxNotReconciling => "Flux not reconciling",
+        Phase1Outcome::FluxCrdsAbsent => "Flux's CRDs absent from the cluster",
         Phase1Outcome::Unknown => "an outcome this console does not know",
     }
 }

@@ -1,28 +1,33 @@
-//! Following one provisioning run. The real stream has no ids and replays its whole
-//! history on every connection, then the events left in the service's shared live queue
-//! (already shown), may drop live events and is cut by a proxy after 300 s of silence.
-//! So each connection starts with the full list (`GET /deployments/{id}/events`), which
-//! shows anything missed and lets [`ReplayDedup`] match the replay by position; when an
-//! event could be either a repeat or the next one, the list decides; and the run is
-//! finished either by `event: done` (after a last re-sync) or by a re-sync that reports
-//! `done` (a stream cut again and again before it reaches `done` still ends).
+//! Following one provisioning run. The real stream has no ids, replays its whole
+//! history on every connection, may drop live events (its live queue is shared by every
+//! follower of the run and drops when full), repeats some around a reconnect, and is cut
+//! by a proxy after 300 s of silence. Its frames therefore only say that the run moved:
+//! what moved, and in which order, comes from the service's list
+//! (`GET /deployments/{id}/events`) through the [`EventLedger`], so every event is
+//! reported exactly once and in the service's order, including one the stream dropped.
+//!
+//! Lines are held back for a short, bounded time to be confirmed by a list: a list is
+//! fetched [`CONFIRM_WINDOW`] after the first frame not yet confirmed (one list covers
+//! every frame received meanwhile), at once when a connection goes live, and last when
+//! the run is `done`. A list the service cannot give is tried again after
+//! [`FAILED_LIST_WAIT`]; until then nothing is shown out of order.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::ApiError;
 use crate::api::provisioning::ProvisioningClient;
-use crate::api::sse::replay::Offer;
-use crate::api::sse::{ReplayDedup, StreamMsg, StreamOptions, StreamStatus, spawn_stream};
+use crate::api::sse::{EventLedger, StreamMsg, StreamOptions, StreamStatus, spawn_stream};
 use crate::model::{DeploymentEvents, DeploymentState, ProvisionEvent};
 
-/// At most this many already received messages are taken along with one list (a bound
-/// only: a stream that keeps coming cannot hold the list back).
-const RECEIVED_AT_ONCE: usize = 1_024;
+/// How long a frame waits for the list that confirms its place.
+pub const CONFIRM_WINDOW: Duration = Duration::from_millis(500);
+/// How long to wait for another list after the service could not give one.
+pub const FAILED_LIST_WAIT: Duration = Duration::from_secs(2);
 
 /// Tries for one list when the service answers with a transient error, the first delay
 /// (growing with each try) and the longest (also for a server's `Retry-After`).
@@ -80,32 +85,35 @@ async fn run(
     let factory = prov
         .deployment_logs_request(id)
         .map_err(|e| DeploymentMsg::Failed(e.to_string()))?;
-    let (stx, srx) = mpsc::channel(256);
+    let (stx, mut srx) = mpsc::channel(256);
     spawn_stream(prov.stream_http(), factory, options, stx, cancel.clone());
     let mut f = Follow {
         prov,
         id,
         tx,
         cancel,
-        srx,
-        dedup: ReplayDedup::new(),
-        backlog: VecDeque::new(),
+        ledger: EventLedger::new(),
     };
+    // When the frames received since the last list are to be confirmed by the next.
+    let mut confirm_at: Option<Instant> = None;
     loop {
-        let (msg, listed) = match f.backlog.pop_front() {
-            Some(next) => next,
-            None => {
-                let msg = tokio::select! {
-                    () = cancel.cancelled() => return Ok(()),
-                    msg = f.srx.recv() => msg,
-                };
-                let Some(msg) = msg else {
-                    return Err(DeploymentMsg::Failed(
-                        "the stream ended without a final state".into(),
-                    ));
-                };
-                (msg, false)
+        let msg = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            () = sleep_until(confirm_at) => {
+                confirm_at = None;
+                match f.resync().await? {
+                    Resync::Done(state) => return Err(DeploymentMsg::Done(state)),
+                    Resync::Merged => {}
+                    Resync::Unavailable => confirm_at = Some(Instant::now() + FAILED_LIST_WAIT),
+                }
+                continue;
             }
+            msg = srx.recv() => msg,
+        };
+        let Some(msg) = msg else {
+            return Err(DeploymentMsg::Failed(
+                "the stream ended without a final state".into(),
+            ));
         };
         match msg {
             StreamMsg::Status(status) => {
@@ -116,54 +124,64 @@ async fn run(
                     // A final re-sync may still find the run finished (e.g. the stream
                     // was refused but the state is readable).
                     return match f.resync().await? {
-                        Some(state) => Err(DeploymentMsg::Done(Box::new(state))),
-                        None => Err(DeploymentMsg::Failed(
+                        Resync::Done(state) => Err(DeploymentMsg::Done(state)),
+                        _ => Err(DeploymentMsg::Failed(
                             "the provisioning stream could not be followed".into(),
                         )),
                     };
                 }
                 if live {
-                    // The list fetched now has this connection's whole replay, so the
-                    // replay is matched by position; a run that finished while the
-                    // stream kept being cut ends here.
-                    f.dedup.on_connect();
-                    if let Some(state) = f.resync().await? {
-                        return Err(DeploymentMsg::Done(Box::new(state)));
+                    // Whatever happened while no connection was up is in this list; a
+                    // run that finished while the stream kept being cut ends here.
+                    match f.resync().await? {
+                        Resync::Done(state) => return Err(DeploymentMsg::Done(state)),
+                        Resync::Merged => confirm_at = None,
+                        Resync::Unavailable => {
+                            confirm_at = Some(Instant::now() + FAILED_LIST_WAIT);
+                        }
                     }
                 }
             }
             StreamMsg::Event(ev) if ev.event == "done" => {
-                // Fill anything dropped live before announcing the end.
-                let _ = f.resync().await?;
+                // The last list has every event, in order, before the end is announced.
+                let listed = f.resync().await?;
                 return match serde_json::from_str::<DeploymentState>(&ev.data) {
                     Ok(state) => Err(DeploymentMsg::Done(Box::new(state))),
-                    Err(e) => match prov.deployment(id).await {
-                        Ok(state) => Err(DeploymentMsg::Done(Box::new(state))),
-                        Err(_) => Err(DeploymentMsg::Failed(format!(
-                            "the final state could not be read: {e}"
-                        ))),
+                    Err(e) => match listed {
+                        Resync::Done(state) => Err(DeploymentMsg::Done(state)),
+                        _ => match prov.deployment(id).await {
+                            Ok(state) => Err(DeploymentMsg::Done(Box::new(state))),
+                            Err(_) => Err(DeploymentMsg::Failed(format!(
+                                "the final state could not be read: {e}"
+                            ))),
+                        },
                     },
                 };
             }
-            StreamMsg::Event(ev) => match serde_json::from_str::<ProvisionEvent>(&ev.data) {
-                Ok(event) => {
-                    let offer = if listed {
-                        f.dedup.offer_listed(event)
-                    } else {
-                        f.dedup.offer(event)
-                    };
-                    match offer {
-                        Offer::New(event) => f.send(DeploymentMsg::Event(event)).await?,
-                        Offer::Seen => {}
-                        Offer::Check(event) => f.check(event).await?,
-                    }
-                }
-                // A malformed frame is skipped, not fatal; the re-sync restores it if the
-                // list has it.
-                Err(_) => continue,
-            },
+            // Any other frame (an event, a repeat, `handover-ready`): the run moved.
+            StreamMsg::Event(_) => {
+                confirm_at.get_or_insert_with(|| Instant::now() + CONFIRM_WINDOW);
+            }
         }
     }
+}
+
+/// Sleeps until `at`; never wakes without one.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What one re-sync found.
+enum Resync {
+    /// The list was merged; the run goes on.
+    Merged,
+    /// The list was merged and says the run is done: its final State.
+    Done(Box<DeploymentState>),
+    /// The service could not give the list (already reported).
+    Unavailable,
 }
 
 /// One follow's state between messages.
@@ -172,17 +190,12 @@ struct Follow<'a> {
     id: &'a str,
     tx: &'a mpsc::Sender<DeploymentMsg>,
     cancel: &'a CancellationToken,
-    srx: mpsc::Receiver<StreamMsg>,
-    dedup: ReplayDedup<ProvisionEvent>,
-    /// Messages taken from the stream before a list was requested, to handle next; true
-    /// when that list was merged (it has their events).
-    backlog: VecDeque<(StreamMsg, bool)>,
+    ledger: EventLedger<ProvisionEvent>,
 }
 
 impl Follow<'_> {
     /// `GET …/events`, asked again after a transient error (5xx, 429, a lost
-    /// connection): without the list, identical lines can only be told apart late. `Err`
-    /// when the follow is cancelled meanwhile.
+    /// connection). `Err` when the follow is cancelled meanwhile.
     async fn list(&self) -> Result<Result<DeploymentEvents, ApiError>, DeploymentMsg> {
         let cancelled = || DeploymentMsg::Status(StreamStatus::Ended);
         let mut attempt = 1;
@@ -208,53 +221,25 @@ impl Follow<'_> {
         }
     }
 
-    /// Merges the authoritative list; returns the final State when the run is done.
-    async fn resync(&mut self) -> Result<Option<DeploymentState>, DeploymentMsg> {
+    /// Merges the service's list and reports the events it has beyond those shown.
+    async fn resync(&mut self) -> Result<Resync, DeploymentMsg> {
         match self.list().await? {
             Ok(all) => {
-                for event in self.dedup.resync(all.events) {
+                for event in self.ledger.merge(all.events) {
                     self.send(DeploymentMsg::Event(event)).await?;
                 }
-                Ok(all.done.then_some(all.state))
+                Ok(if all.done {
+                    Resync::Done(Box::new(all.state))
+                } else {
+                    Resync::Merged
+                })
             }
             Err(e) => {
                 self.send(DeploymentMsg::ResyncFailed(e.to_string()))
                     .await?;
-                Ok(None)
+                Ok(Resync::Unavailable)
             }
         }
-    }
-
-    /// Answers [`Offer::Check`] with the list.
-    async fn check(&mut self, event: ProvisionEvent) -> Result<(), DeploymentMsg> {
-        // What has arrived already was sent before the list is asked for, so the list
-        // has it too: no other list is needed for those events (a leftover burst costs
-        // one request, not one per event).
-        let mut received = Vec::new();
-        while received.len() < RECEIVED_AT_ONCE
-            && let Ok(msg) = self.srx.try_recv()
-        {
-            received.push(msg);
-        }
-        let listed = match self.list().await? {
-            Ok(all) => {
-                for event in self.dedup.checked(event, all.events) {
-                    self.send(DeploymentMsg::Event(event)).await?;
-                }
-                true
-            }
-            Err(e) => {
-                self.send(DeploymentMsg::ResyncFailed(e.to_string()))
-                    .await?;
-                if let Some(event) = self.dedup.unchecked(event) {
-                    self.send(DeploymentMsg::Event(event)).await?;
-                }
-                false
-            }
-        };
-        self.backlog
-            .extend(received.into_iter().map(|msg| (msg, listed)));
-        Ok(())
     }
 
     /// Sends, or ends the follow quietly when nobody listens any more.

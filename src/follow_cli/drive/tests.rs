@@ -15,6 +15,7 @@ fn state(status: DeploymentStatus) -> DeploymentState {
         sovereign_fqdn: "x.example".into(),
         started_at: "2026-05-04T06:00:00Z".into(),
         status,
+        ..Default::default()
     }
 }
 
@@ -129,6 +130,7 @@ async fn a_run_prints_events_on_stdout_and_the_rest_on_stderr() {
         message: "Initialising".into(),
         component: None,
         state: None,
+        depends_on: None,
     };
     let mut failed = state(DeploymentStatus::Failed);
     failed.error = Some("boom".into());

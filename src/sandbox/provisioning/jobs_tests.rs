@@ -10,6 +10,7 @@ fn ev(t: &str, phase: &str, comp: &str, state: Option<&str>, msg: &str) -> Provi
         message: msg.into(),
         component: Some(comp.into()),
         state: state.map(Into::into),
+        depends_on: None,
     }
 }
 

@@ -52,6 +52,7 @@ impl ProvisioningSandbox {
         let mut registry =
             store::Registry::new(rng.fork(1), opts.speed, opts.faults.duplicate_on_reconnect);
         registry.listing = !opts.no_deployment_list;
+        registry.drop_live_every = opts.faults.drop_live_every;
         let seeded = seed::seed(&mut registry, opts, &mut rng);
         ProvisioningSandbox {
             inner: Arc::new(store::Inner::new(registry)),

@@ -417,6 +417,7 @@ async fn components_state(State(inner): Shared, Path(id): Path<String>) -> Respo
         StatusCode::OK,
         &ComponentsState {
             components,
+            live: false,
             watching,
         },
     )

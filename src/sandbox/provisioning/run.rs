@@ -80,6 +80,9 @@ pub struct Run {
     /// The service's single live channel, shared by every open stream (reconnect fault).
     shared_live: Option<VecDeque<ProvisionEvent>>,
     version: watch::Sender<u64>,
+    /// The drop fault: the event of sequence number `s` is not sent live when
+    /// `(s + 1) % n == 0` (deterministic, so tests know which ones).
+    pub drop_live_every: Option<u32>,
 }
 
 impl Run {
@@ -123,6 +126,7 @@ impl Run {
             attempt: None,
             shared_live: shared_live.then(VecDeque::new),
             version: watch::Sender::new(0),
+            drop_live_every: None,
         };
         run.schedule(clock, phase0, phase1, 0);
         run
@@ -197,6 +201,7 @@ impl Run {
                     message: e.message,
                     component: e.component,
                     state: e.state.map(|s| s.as_str().to_string()),
+                    depends_on: None,
                 };
                 self.emit(ev);
             }
@@ -229,6 +234,7 @@ impl Run {
                     message: line,
                     component: Some(component),
                     state: None,
+                    depends_on: None,
                 });
             }
             Action::CaptureKubeconfig => {
@@ -254,6 +260,7 @@ impl Run {
                     component_states: None,
                     phase1_finished_at: None,
                     phase1_outcome: None,
+                    ..Default::default()
                 });
                 self.phase1_finished = None;
                 self.status = DeploymentStatus::Phase1Watching;
@@ -343,11 +350,13 @@ impl Run {
             );
         }
         self.jobs.on_event(&ev, &mut self.rng);
+        let dropped = self.drops_live(self.next_seq());
         if let Some(q) = self
             .shared_live
             .as_mut()
             .filter(|q| q.len() < LIVE_CHANNEL_CAP)
             && !self.done
+            && !dropped
         {
             q.push_back(ev.clone());
         }
@@ -396,12 +405,20 @@ impl Run {
             sovereign_fqdn: self.ident.fqdn.clone(),
             started_at: rfc3339_secs(self.started_at),
             status: self.status,
+            ..Default::default()
         }
     }
 
     /// The buffered history, oldest first.
     pub fn events(&self) -> &VecDeque<ProvisionEvent> {
         &self.events
+    }
+
+    /// Whether the event of sequence number `seq` is kept from live streams (the drop
+    /// fault); replays and `/events` still have it.
+    pub fn drops_live(&self, seq: u64) -> bool {
+        self.drop_live_every
+            .is_some_and(|n| n > 0 && (seq + 1).is_multiple_of(u64::from(n)))
     }
 
     /// Sequence number of the oldest buffered event.
@@ -460,6 +477,7 @@ impl Run {
                     depends_on: catalog::component(id)
                         .map(|x| x.deps.clone())
                         .filter(|d| !d.is_empty()),
+                    ..Default::default()
                 })
                 .collect();
             return (true, rows);
@@ -478,6 +496,7 @@ impl Run {
                         last_transition_at: super::gojson::ZERO_TIME.into(),
                         message: String::new(),
                         depends_on: None,
+                        ..Default::default()
                     })
                     .collect()
             })

@@ -82,6 +82,7 @@ fn the_buffer_keeps_the_newest_ten_thousand() {
             message: format!("line {i}"),
             component: None,
             state: None,
+            depends_on: None,
         });
     }
     assert_eq!(r.events().len(), EVENT_BUFFER_CAP);

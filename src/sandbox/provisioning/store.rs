@@ -36,6 +36,8 @@ pub struct Registry {
     /// Whether `GET /deployments` lists the runs (the sandbox's extension); without it the
     /// route answers 405, as the real service does.
     pub listing: bool,
+    /// Every Nth live event of a run is not sent live (the drop fault).
+    pub drop_live_every: Option<u32>,
 }
 
 impl Registry {
@@ -47,6 +49,7 @@ impl Registry {
             speed,
             shared_live,
             listing: true,
+            drop_live_every: None,
         }
     }
 
@@ -66,7 +69,8 @@ impl Registry {
     }
 
     /// Adds a run.
-    pub fn insert(&mut self, run: Run) {
+    pub fn insert(&mut self, mut run: Run) {
+        run.drop_live_every = self.drop_live_every;
         self.runs.push(run);
     }
 

@@ -64,8 +64,10 @@ impl Tail {
             // A connection that fell more than the buffer behind loses the evicted part.
             self.cursor = self.cursor.max(run.first_seq());
             let skip = (self.cursor - run.first_seq()) as usize;
-            for ev in run.events().iter().skip(skip) {
-                push_event(&mut out, ev);
+            for (seq, ev) in (self.cursor..).zip(run.events().iter().skip(skip)) {
+                if !run.drops_live(seq) {
+                    push_event(&mut out, ev);
+                }
             }
             self.cursor = run.next_seq();
         }

@@ -114,6 +114,13 @@ pub(super) fn outcome_lines(
         if let Some(o) = r.phase1_outcome {
             items.push((words::PHASE1_OUTCOME, o.as_str().to_string()));
         }
+        if let Some(sub) = r
+            .phase1_substate
+            .as_ref()
+            .or(state.and_then(|s| s.phase1_substate.as_ref()))
+        {
+            items.push((words::PHASE1_SUBSTATE, sub.clone()));
+        }
         out.extend(flow(
             &items,
             words::RESULT_LABEL,
@@ -121,6 +128,14 @@ pub(super) fn outcome_lines(
             ui,
             ui.style("text"),
         ));
+    }
+    if let Some(h) = &view.track.handover {
+        let text = format!(
+            "{}: {}",
+            words::HANDOVER,
+            words::handover(&h.handover_url, h.expires_at.as_deref())
+        );
+        out.extend(styled(wrap(&text, w, " "), ui.style("text")));
     }
     if status == Some(DeploymentStatus::Ready)
         && let Some(warning) = ready_warning(view)
@@ -131,7 +146,7 @@ pub(super) fn outcome_lines(
             ui.style("warning"),
         ));
     }
-    if status == Some(DeploymentStatus::Failed) {
+    if status.is_some_and(DeploymentStatus::is_failure) {
         let phase = view.failed_phase();
         let error = state
             .and_then(|s| s.error.clone())

@@ -28,10 +28,15 @@ const LOG_MIN: u16 = 4;
 /// The status mark and token a run's status is drawn with.
 pub fn run_status(status: DeploymentStatus) -> AppStatus {
     match status {
-        DeploymentStatus::Provisioning => AppStatus::Installing,
-        DeploymentStatus::Phase1Watching => AppStatus::Updating,
-        DeploymentStatus::Ready => AppStatus::Running,
+        DeploymentStatus::Pending => AppStatus::Paused,
+        DeploymentStatus::Provisioning
+        | DeploymentStatus::TofuApplying
+        | DeploymentStatus::FluxBootstrapping => AppStatus::Installing,
+        DeploymentStatus::Phase1Watching | DeploymentStatus::Wiping => AppStatus::Updating,
+        DeploymentStatus::Ready | DeploymentStatus::Adopted => AppStatus::Running,
+        DeploymentStatus::PartialFailure => AppStatus::Degraded,
         DeploymentStatus::Failed => AppStatus::Failed,
+        DeploymentStatus::Wiped => AppStatus::Paused,
         DeploymentStatus::Unknown => AppStatus::Unknown,
     }
 }
@@ -326,7 +331,7 @@ fn render_grid(view: &DeploymentView, frame: &mut Frame, area: Rect, ui: &Ui) {
             let s = component_status(c.status);
             Row::new(vec![
                 Cell::from(fit(&c.id, name_w, ui.glyphs.ellipsis)),
-                Cell::from(mark(ui, s, c.status.as_str())),
+                Cell::from(mark(ui, c.shown_status(s), c.state_word())),
                 Cell::from(Span::styled(c.message.clone(), ui.style("text.dim"))),
             ])
         })

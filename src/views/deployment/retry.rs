@@ -9,7 +9,7 @@ use crate::action::Action;
 use crate::api::ApiError;
 use crate::api::provisioning::RetryOutcome;
 use crate::effect::{Effect, Query, RequestId};
-use crate::model::{ComponentStatus, DeploymentStatus, PHASE0};
+use crate::model::{ComponentStatus, DeploymentStatus, PHASE0, PHASE1_WATCH};
 use crate::msg::Data;
 use crate::state::load::Problem;
 use crate::views::overlays::confirm::Confirm;
@@ -71,10 +71,14 @@ impl DeploymentView {
         }
         match self.status() {
             Some(DeploymentStatus::Failed) => Ok(self.failed_phase()),
-            None | Some(DeploymentStatus::Provisioning) => {
-                Err(words::RETRY_NOT_WHILE_PROVISIONING.to_string())
-            }
-            Some(_) => match self.selected_component() {
+            None
+            | Some(
+                DeploymentStatus::Pending
+                | DeploymentStatus::Provisioning
+                | DeploymentStatus::TofuApplying
+                | DeploymentStatus::FluxBootstrapping,
+            ) => Err(words::RETRY_NOT_WHILE_PROVISIONING.to_string()),
+            Some(status) => match self.selected_component() {
                 Some(c)
                     if matches!(
                         c.status,
@@ -83,9 +87,22 @@ impl DeploymentView {
                 {
                     Ok(c.id.clone())
                 }
+                // A finished run whose component watch ended short (a timeout, Flux not
+                // reconciling): newer services re-arm the watch.
+                _ if status.is_terminal() && self.watch_ended_short() => {
+                    Ok(PHASE1_WATCH.to_string())
+                }
                 _ => Err(words::RETRY_NOTHING_FAILED.to_string()),
             },
         }
+    }
+
+    /// The Phase-1 watch ended with an outcome other than `ready`.
+    fn watch_ended_short(&self) -> bool {
+        self.latest()
+            .and_then(|s| s.result.as_ref())
+            .and_then(|r| r.phase1_outcome)
+            .is_some_and(|o| o != crate::model::Phase1Outcome::Ready)
     }
 
     pub(super) fn on_retry_answer(

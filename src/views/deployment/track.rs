@@ -26,7 +26,8 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    ComponentStatus, ComponentsState, PHASE_COMPONENT, PHASE_COMPONENT_LOG, PHASE0, ProvisionEvent,
+    AppStatus, ComponentStatus, ComponentsState, Handover, PHASE_COMPONENT, PHASE_COMPONENT_LOG,
+    PHASE0, ProvisionEvent,
 };
 
 /// How many places a replay may anchor at before the later ones are given up (identical
@@ -120,6 +121,33 @@ pub struct Component {
     pub message: String,
     /// When the state last changed, as the service wrote it (empty when unknown).
     pub since: String,
+    /// Failed, and Flux has given up retrying (newer services).
+    pub stalled: bool,
+    /// The HelmRelease is suspended; the service keeps its status `installed`.
+    pub suspended: bool,
+}
+
+impl Component {
+    /// The word the grid shows: the service's state, or `stalled` / `suspended` when
+    /// the service flags it so.
+    pub fn state_word(&self) -> &'static str {
+        if self.stalled {
+            "stalled"
+        } else if self.suspended {
+            "suspended"
+        } else {
+            self.status.as_str()
+        }
+    }
+
+    /// The mark it is drawn with: a suspended release is paused, whatever its status.
+    pub fn shown_status(&self, status: AppStatus) -> AppStatus {
+        if self.suspended && !self.stalled {
+            AppStatus::Paused
+        } else {
+            status
+        }
+    }
 }
 
 /// The run's progress as the events and re-syncs tell it.
@@ -134,6 +162,8 @@ pub struct Track {
     index: HashMap<String, usize>,
     /// The last watch diagnostic (a `component` event without a component).
     pub diagnostic: Option<String>,
+    /// The last `handover-ready` event's address and expiry (newer services).
+    pub handover: Option<Handover>,
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -147,6 +177,10 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 impl Track {
     /// Applies one new event.
     pub fn apply(&mut self, e: &ProvisionEvent) {
+        if let Some(handover) = e.handover() {
+            self.handover = Some(handover);
+            return;
+        }
         if let Some(i) = PHASE0.iter().position(|p| *p == e.phase) {
             // `tofu-init` starts an attempt (a retry runs the whole sequence again).
             if i == 0 || self.marker.is_none_or(|m| m < i) {
@@ -187,6 +221,8 @@ impl Track {
                     status: ComponentStatus::Pending,
                     message: String::new(),
                     since: String::new(),
+                    stalled: false,
+                    suspended: false,
                 });
                 let at = self.components.len() - 1;
                 self.index.insert(id.to_string(), at);
@@ -207,6 +243,9 @@ impl Track {
                 (Some(_), None) => true,
                 (None, _) => !rows.watching,
             };
+            // The flags are only in rows: the latest row says.
+            c.stalled = row.stalled;
+            c.suspended = row.suspended;
             if !known || newer {
                 c.status = row.status;
                 if !row.message.is_empty() {
@@ -243,16 +282,18 @@ impl Track {
     /// The components as the grid lists them: what needs attention first (failed,
     /// degraded, installing, pending, unknown, then installed), by id within each.
     pub fn ordered(&self) -> Vec<&Component> {
-        let rank = |s: ComponentStatus| match s {
-            ComponentStatus::Failed => 0,
-            ComponentStatus::Degraded => 1,
-            ComponentStatus::Installing => 2,
-            ComponentStatus::Pending => 3,
-            ComponentStatus::Unknown => 4,
-            ComponentStatus::Installed => 5,
+        let rank = |c: &Component| match c.status {
+            ComponentStatus::Failed if c.stalled => 0,
+            ComponentStatus::Failed => 1,
+            ComponentStatus::Degraded => 2,
+            _ if c.suspended => 3,
+            ComponentStatus::Installing => 4,
+            ComponentStatus::Pending => 5,
+            ComponentStatus::Unknown => 6,
+            ComponentStatus::Installed => 7,
         };
         let mut all: Vec<&Component> = self.components.iter().collect();
-        all.sort_by(|a, b| (rank(a.status), &a.id).cmp(&(rank(b.status), &b.id)));
+        all.sort_by(|a, b| (rank(a), &a.id).cmp(&(rank(b), &b.id)));
         all
     }
 
