@@ -294,6 +294,39 @@ api_url = "https://lab.example"
     }
 
     #[test]
+    fn oidc_issuer_comes_from_flag_environment_or_profile() {
+        let text = "[profiles.kc]\napi_url = \"https://c.example\"\n\
+                    oidc_issuer = \"https://auth.example/realms/sovereign\"\n";
+        let (file, w) = parse(text, Path::new("config.toml"));
+        assert!(w.is_empty(), "{w:?}");
+        let flags = Overrides {
+            profile: Some("kc".into()),
+            ..Overrides::default()
+        };
+        let env = |k: &str| (k == ENV_OIDC_CLIENT_ID).then(|| "cli".to_string());
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flags, env) else {
+            panic!()
+        };
+        assert_eq!(
+            profile.oidc_issuer.as_deref(),
+            Some("https://auth.example/realms/sovereign")
+        );
+        assert_eq!(profile.oidc_client_id.as_deref(), Some("cli"));
+        let flags = Overrides {
+            oidc_issuer: Some("https://other.example/realms/sovereign".into()),
+            ..flags
+        };
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flags, |_| None) else {
+            panic!()
+        };
+        assert_eq!(
+            profile.oidc_issuer.as_deref(),
+            Some("https://other.example/realms/sovereign")
+        );
+        assert_eq!(profile.oidc_client_id, None);
+    }
+
+    #[test]
     fn unknown_profiles_and_broken_files_are_explained() {
         let flags = Overrides {
             profile: Some("nope".into()),

@@ -101,6 +101,21 @@ async fn discovery_names_the_realms_endpoints_and_key() {
         )
     );
     assert!(key["kid"].is_string() && key["n"].as_str().unwrap().len() > 300);
+
+    // Without a persona the authorization page lists them, each a link that signs in.
+    let pending = oidc.begin_authorization(Redirect::OutOfBand);
+    let page = browser()
+        .get(pending.url().clone())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("persona=layla") && page.contains("persona=admin"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -245,6 +260,42 @@ async fn password_grant_and_a_wrong_password() {
     let me = api.me().await.unwrap();
     assert_eq!(me.sub, "admin");
     assert_eq!(mode(&cache), 0o600);
+
+    let access = cached(&cache)["access_token"].as_str().unwrap().to_string();
+    let info: serde_json::Value = browser()
+        .get(format!("{}/protocol/openid-connect/userinfo", issuer(&sb)))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["preferred_username"], "admin");
+    assert!(info["groups"].to_string().contains("/sovereign-admins"));
+}
+
+#[tokio::test]
+async fn a_support_agent_signed_in_by_keycloak_still_needs_a_ticket() {
+    let sb = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let api = client(&sb, &dir.path().join("t.json"));
+    OidcClient::discover(&api)
+        .await
+        .unwrap()
+        .password_grant("support", &SecretString::from("sandbox"))
+        .await
+        .unwrap();
+    let e = api.me().await.unwrap_err();
+    assert!(
+        matches!(e, ApiError::Restricted { ref code, .. } if code == "support-ticket-required"),
+        "{e:?}"
+    );
+    let mut config = oidc_config(&sb);
+    config.support_ticket = Some("CS-5120".into());
+    let with_ticket =
+        ApiClient::new(config, TokenSource::cache(dir.path().join("t.json"))).unwrap();
+    assert_eq!(with_ticket.me().await.unwrap().sub, "support");
 }
 
 #[tokio::test]
@@ -344,7 +395,8 @@ async fn login_command_signs_in_with_the_password_grant() {
     {
         use tokio::io::AsyncWriteExt as _;
         let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(b"sandbox\n").await.unwrap();
+        // A failing child may be gone already; its stderr then says why.
+        let _ = stdin.write_all(b"sandbox\n").await;
     }
     let out = child.wait_with_output().await.unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
