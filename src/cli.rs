@@ -35,6 +35,10 @@ pub enum Command {
     /// Print one stream to stdout without the console: deployment/ID, operation/ID or
     /// events (exit 0 ready/succeeded, 1 failed, 2 cannot follow).
     Follow(crate::follow_cli::FollowArgs),
+    /// Sign in to a Sovereign through its Keycloak realm (OpenID Connect) and cache the
+    /// tokens for the profile: in the browser (loopback redirect, the default), by pasting
+    /// a code (--oob), or with --username and --password-stdin for automation.
+    Login(crate::login_cli::LoginArgs),
 }
 
 /// Flags of the console.
@@ -93,6 +97,11 @@ pub fn run() -> color_eyre::Result<()> {
     let rt = tokio::runtime::Runtime::new().wrap_err("starting the async runtime")?;
     match cli.command {
         Some(Command::Sandbox(args)) => rt.block_on(crate::sandbox::serve_cli(args)),
+        Some(Command::Login(args)) => {
+            let code = rt.block_on(crate::login_cli::run(args));
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            std::process::exit(code)
+        }
         Some(Command::Follow(args)) => {
             let code = rt.block_on(crate::follow_cli::run(args));
             rt.shutdown_timeout(std::time::Duration::from_millis(200));
@@ -192,6 +201,11 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 (None, false) => {}
             }
             config.ca_file = profile.ca_file.clone();
+            if let Some(issuer) = &profile.oidc_issuer {
+                config = config
+                    .with_oidc(issuer, profile.oidc_client_id.as_deref())
+                    .map_err(|e| eyre!("{e}"))?;
+            }
             let source = match (
                 &profile.token_file,
                 TokenSource::from_env(crate::api::auth::TOKEN_ENV),

@@ -13,6 +13,9 @@
 //! provisioning_url = "https://console.bankdhofar.example/sovereign"
 //! ca_file = "/etc/ssl/bankdhofar-ca.pem"
 //! token_file = "/run/secrets/catalyst-token"   # else device sign-in, cached per profile
+//! # Sign in through the Sovereign's Keycloak realm (`catalyst-tui login`) instead:
+//! oidc_issuer = "https://auth.bankdhofar.example/realms/sovereign"
+//! oidc_client_id = "kubectl"                     # the default
 //! ```
 //!
 //! With no API URL from a flag, the environment or a profile, the console starts its
@@ -29,6 +32,8 @@ pub const ENV_PROVISIONING_URL: &str = "CATALYST_PROVISIONING_URL";
 pub const ENV_CA_FILE: &str = "CATALYST_CA_FILE";
 pub const ENV_TOKEN_FILE: &str = "CATALYST_TOKEN_FILE";
 pub const ENV_PROFILE: &str = "CATALYST_PROFILE";
+pub const ENV_OIDC_ISSUER: &str = "CATALYST_OIDC_ISSUER";
+pub const ENV_OIDC_CLIENT_ID: &str = "CATALYST_OIDC_CLIENT_ID";
 
 /// One Sovereign to connect to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -38,6 +43,11 @@ pub struct Profile {
     pub provisioning_url: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub token_file: Option<PathBuf>,
+    /// The Sovereign's OpenID Connect issuer (its Keycloak realm `sovereign`): sign-in
+    /// and refresh go there.
+    pub oidc_issuer: Option<String>,
+    /// The realm's public client to sign in as (default `kubectl`).
+    pub oidc_client_id: Option<String>,
 }
 
 /// `config.toml`.
@@ -154,6 +164,13 @@ pub struct Overrides {
     /// A file holding a bearer token (read again when the server refuses it).
     #[arg(long)]
     pub token_file: Option<PathBuf>,
+    /// The Sovereign's OpenID Connect issuer, e.g.
+    /// https://auth.example/realms/sovereign (sign-in and refresh go there).
+    #[arg(long, value_name = "URL")]
+    pub oidc_issuer: Option<String>,
+    /// The issuer's public client to sign in as (default kubectl).
+    #[arg(long, value_name = "ID")]
+    pub oidc_client_id: Option<String>,
 }
 
 /// Where to connect.
@@ -206,6 +223,12 @@ pub fn resolve(
         .clone()
         .or_else(|| env(ENV_TOKEN_FILE).map(PathBuf::from))
         .or(profile.token_file);
+    profile.oidc_issuer = pick(&flags.oidc_issuer, ENV_OIDC_ISSUER, profile.oidc_issuer);
+    profile.oidc_client_id = pick(
+        &flags.oidc_client_id,
+        ENV_OIDC_CLIENT_ID,
+        profile.oidc_client_id,
+    );
     if profile.api_url.is_none() {
         if profile_name.is_some() {
             return Err(format!(
@@ -268,6 +291,39 @@ api_url = "https://lab.example"
         assert_eq!(name, "lab");
         assert_eq!(profile.api_url.as_deref(), Some("https://flag.example"));
         assert_eq!(profile.token_file, None);
+    }
+
+    #[test]
+    fn oidc_issuer_comes_from_flag_environment_or_profile() {
+        let text = "[profiles.kc]\napi_url = \"https://c.example\"\n\
+                    oidc_issuer = \"https://auth.example/realms/sovereign\"\n";
+        let (file, w) = parse(text, Path::new("config.toml"));
+        assert!(w.is_empty(), "{w:?}");
+        let flags = Overrides {
+            profile: Some("kc".into()),
+            ..Overrides::default()
+        };
+        let env = |k: &str| (k == ENV_OIDC_CLIENT_ID).then(|| "cli".to_string());
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flags, env) else {
+            panic!()
+        };
+        assert_eq!(
+            profile.oidc_issuer.as_deref(),
+            Some("https://auth.example/realms/sovereign")
+        );
+        assert_eq!(profile.oidc_client_id.as_deref(), Some("cli"));
+        let flags = Overrides {
+            oidc_issuer: Some("https://other.example/realms/sovereign".into()),
+            ..flags
+        };
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flags, |_| None) else {
+            panic!()
+        };
+        assert_eq!(
+            profile.oidc_issuer.as_deref(),
+            Some("https://other.example/realms/sovereign")
+        );
+        assert_eq!(profile.oidc_client_id, None);
     }
 
     #[test]

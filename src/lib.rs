@@ -19,6 +19,7 @@ pub mod config;
 pub mod effect;
 pub mod follow_cli;
 pub mod keymap;
+pub mod login_cli;
 pub mod model;
 pub mod msg;
 pub mod sandbox;

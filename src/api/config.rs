@@ -54,6 +54,18 @@ pub struct ClientConfig {
     /// How many times a read (`GET`) is sent when the server answers 5xx or the
     /// connection breaks, before the error goes to the view. Writes are sent once.
     pub read_attempts: u32,
+    /// Sign-in through an OpenID Connect issuer (a Sovereign's Keycloak realm) instead of
+    /// the device flow of `/api/v1/meta`; refreshes then go to the issuer too.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The OpenID Connect issuer of a Sovereign and the public client the console signs in as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// e.g. `https://auth.bank.example/realms/sovereign`.
+    pub issuer: Url,
+    /// The realm's public CLI client, `kubectl` by default.
+    pub client_id: String,
 }
 
 impl ClientConfig {
@@ -76,6 +88,7 @@ impl ClientConfig {
             support_ticket: None,
             max_body_bytes: 32 * 1024 * 1024,
             read_attempts: 3,
+            oidc: None,
         }
     }
 
@@ -87,6 +100,19 @@ impl ClientConfig {
     /// Sets the provisioning base URL.
     pub fn with_provisioning_url(mut self, url: &str) -> Result<Self, ApiError> {
         self.provisioning_url = Some(parse_base_url(url, "provisioning_url")?);
+        Ok(self)
+    }
+
+    /// Signs in through the OIDC issuer `issuer` as `client_id` (default `kubectl`).
+    pub fn with_oidc(mut self, issuer: &str, client_id: Option<&str>) -> Result<Self, ApiError> {
+        let client_id = client_id
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or(super::auth::oidc::DEFAULT_CLIENT_ID);
+        self.oidc = Some(OidcSettings {
+            issuer: parse_base_url(issuer, "oidc_issuer")?,
+            client_id: client_id.to_string(),
+        });
         Ok(self)
     }
 

@@ -25,7 +25,7 @@ mod wire;
 
 pub use auth::{DevicePrompt, Session, TokenCache, TokenSource};
 pub use client::ApiClient;
-pub use config::{ClientConfig, ProxySettings};
+pub use config::{ClientConfig, OidcSettings, ProxySettings};
 pub use console::SseRequestFactory;
 pub use error::{ApiError, TransportKind};
 pub use provisioning::{ProvisioningClient, RetryOutcome};

@@ -3,6 +3,10 @@
 //! predicates of CONTRACT Part B, and the audit record every mutation and every
 //! support-mode read leaves behind.
 //!
+//! Bearer tokens are the identity layer's opaque tokens or the access tokens (RS256 JWTs)
+//! of the sandbox's Keycloak-like issuer (`keycloak`), mapped to a persona by
+//! `preferred_username`.
+//!
 //! The extractor enforces support mode for every route that takes a [`Caller`]: a
 //! support identity without a ticket is refused, each of its reads is audited, and each
 //! of its mutations is refused and audited, whatever the handler does next.
@@ -151,11 +155,12 @@ impl FromRequestParts<SharedSandbox> for Caller {
         let persona = {
             let world = state.world.read().await;
             let now = world.now();
-            world
-                .sessions
-                .resolve(token, now)
-                .and_then(|id| world.personas.get(id))
-                .cloned()
+            // Opaque tokens of the device flow, or RS256 JWTs of the Keycloak-like issuer.
+            let id = match world.sessions.resolve(token, now) {
+                Some(id) => Some(id.to_string()),
+                None => super::keycloak::persona_of_jwt(&world, token, now),
+            };
+            id.and_then(|id| world.personas.get(&id)).cloned()
         }
         .ok_or_else(|| {
             unauthenticated(

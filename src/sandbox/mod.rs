@@ -13,6 +13,7 @@ pub mod events;
 pub mod faults;
 pub mod flow;
 pub mod identity;
+pub mod keycloak;
 pub mod launch;
 pub mod options;
 pub mod provisioning;

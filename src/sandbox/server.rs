@@ -146,6 +146,7 @@ pub fn app(state: SharedSandbox) -> Router {
         .merge(routes::router())
         .merge(extra_routes())
         .merge(provisioning_routes(&state))
+        .merge(super::keycloak::router(&state))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method);
     outer_layers(api.with_state(state.clone()), &state)

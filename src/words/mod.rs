@@ -5,10 +5,12 @@
 mod logs;
 mod promotions;
 mod provisioning;
+mod sign_in;
 
 pub use logs::*;
 pub use promotions::*;
 pub use provisioning::*;
+pub use sign_in::*;
 
 use crate::action::Action;
 use crate::api::ApiError;

@@ -1,6 +1,7 @@
 //! Authentication of the console API: where tokens come from ([`TokenSource`]), the live
 //! [`Session`] every request reads its token from, the token cache, the device
-//! authorization grant (RFC 8628) and the refresh grant.
+//! authorization grant (RFC 8628), OpenID Connect sign-in to a Keycloak realm (`oidc`) and
+//! the refresh grant.
 //!
 //! A session has a generation number that moves whenever its token changes. A request
 //! remembers the generation it was sent with; after a 401 it asks for a refresh "after
@@ -11,6 +12,7 @@
 
 pub mod cache;
 pub mod device;
+pub mod oidc;
 mod refresh;
 pub mod tokens;
 
@@ -130,6 +132,8 @@ pub struct Session {
     /// Held while a refresh runs: the single flight.
     gate: tokio::sync::Mutex<()>,
     endpoints: Mutex<Option<OAuthEndpoints>>,
+    /// The OIDC issuer's endpoints, once discovered.
+    oidc: Mutex<Option<oidc::OidcDiscovery>>,
     changed: tokio::sync::Notify,
 }
 
@@ -145,6 +149,7 @@ impl Session {
             }),
             gate: tokio::sync::Mutex::new(()),
             endpoints: Mutex::new(None),
+            oidc: Mutex::new(None),
             changed: tokio::sync::Notify::new(),
         })
     }
@@ -315,6 +320,14 @@ impl Session {
 
     pub(crate) fn set_endpoints(&self, endpoints: OAuthEndpoints) {
         *self.endpoints.lock().unwrap_or_else(|p| p.into_inner()) = Some(endpoints);
+    }
+
+    pub(crate) fn oidc_discovery(&self) -> Option<oidc::OidcDiscovery> {
+        self.oidc.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn set_oidc_discovery(&self, discovery: oidc::OidcDiscovery) {
+        *self.oidc.lock().unwrap_or_else(|p| p.into_inner()) = Some(discovery);
     }
 
     /// True when `token` differs from the current access token.

@@ -1,7 +1,8 @@
 //! Keeping a session alive: the refresh-token grant behind a single flight, proactive
 //! refresh shortly before expiry (so a two-hour follow with five-minute tokens never asks
-//! to sign in, QUALITY R5), discovery of the OAuth endpoints through `/api/v1/meta`, and
-//! the token endpoint's form posts shared with the device flow.
+//! to sign in, QUALITY R5), discovery of the OAuth endpoints through `/api/v1/meta` (or,
+//! when the profile names an OIDC issuer, the issuer's discovered token endpoint and
+//! client id), and the token endpoint's form posts shared with the device and OIDC flows.
 //!
 //! Must not retry a refused refresh: the session then expires and the view asks to sign
 //! in again.
@@ -205,16 +206,16 @@ impl ApiClient {
                 let Some(refresh) = tokens.and_then(|t| t.refresh) else {
                     return Err(expired("there is no refresh token"));
                 };
-                let ep = self.oauth_endpoints().await?;
+                let (token_endpoint, client_id) = self.refresh_endpoint().await?;
                 let fields = vec![
                     ("grant_type".to_string(), "refresh_token".to_string()),
                     (
                         "refresh_token".to_string(),
                         refresh.expose_secret().to_string(),
                     ),
-                    ("client_id".to_string(), ep.client_id.clone()),
+                    ("client_id".to_string(), client_id),
                 ];
-                match self.post_token_form(&ep.token_endpoint, fields).await? {
+                match self.post_token_form(&token_endpoint, fields).await? {
                     TokenAnswer::Tokens(resp) => Ok(Tokens::from_response(resp, Some(refresh))),
                     TokenAnswer::Refused(r) => Err(expired(&format!(
                         "the sign-in could not be renewed ({})",
@@ -223,6 +224,17 @@ impl ApiClient {
                 }
             }
         }
+    }
+
+    /// Where refresh tokens are redeemed: the OIDC issuer's token endpoint with the
+    /// profile's client id when one is configured, else the endpoints of `/api/v1/meta`.
+    async fn refresh_endpoint(&self) -> Result<(Url, String), ApiError> {
+        if let Some(oidc) = &self.inner.config.oidc {
+            let d = self.oidc_discovery().await?;
+            return Ok((d.token_endpoint, oidc.client_id.clone()));
+        }
+        let ep = self.oauth_endpoints().await?;
+        Ok((ep.token_endpoint, ep.client_id))
     }
 
     /// Keeps the session fresh in the background: refreshes shortly before each expiry,
