@@ -38,6 +38,9 @@ pub struct Profile {
     pub provisioning_url: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub token_file: Option<PathBuf>,
+    /// Which API the Sovereign speaks: `"console"` or `"catalyst"`; absent: detected.
+    #[serde(default)]
+    pub api: Option<crate::api::ApiKind>,
 }
 
 /// `config.toml`.

@@ -50,6 +50,21 @@ pub struct ClientConfig {
     pub support_ticket: Option<String>,
     /// Largest answer body read into memory; larger answers fail with a readable error.
     pub max_body_bytes: usize,
+    /// Which API the Sovereign speaks (the profile's `api`); `None`: detect it with
+    /// `crate::api::catalyst::detect_api`.
+    pub api: Option<ApiKind>,
+}
+
+/// Which HTTP surface a Sovereign serves: this console's own API (CONTRACT Part B) or the
+/// platform's catalyst-api (`/work/shared/UPSTREAM.md`), read through
+/// `crate::api::catalyst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiKind {
+    /// The console API: `/api/v1/meta`, `/api/v1/orgs…`, `/api/v1/events`.
+    Console,
+    /// catalyst-api: `/api/v1/whoami`, `/api/v1/organizations`, `/api/v1/sovereigns/{id}/…`.
+    Catalyst,
 }
 
 impl ClientConfig {
@@ -71,6 +86,7 @@ impl ClientConfig {
             user_agent: format!("catalyst-tui/{}", env!("CARGO_PKG_VERSION")),
             support_ticket: None,
             max_body_bytes: 32 * 1024 * 1024,
+            api: None,
         }
     }
 
