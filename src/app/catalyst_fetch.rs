@@ -117,9 +117,10 @@ pub async fn fetch_with(
         Query::Application { env, app } => {
             Data::Application(Box::new(application(client, id, &env, &app).await?))
         }
-        Query::Tab { env, app, tab } => {
-            Data::Tab(tab, Box::new(detail_tab(client, id, &env, &app, tab).await?))
-        }
+        Query::Tab { env, app, tab } => Data::Tab(
+            tab,
+            Box::new(detail_tab(client, id, &env, &app, tab).await?),
+        ),
         Query::Catalog => Data::Catalog(Box::new(catalog(client, id).await?)),
         Query::BlueprintUsage { org, blueprint } => {
             Data::BlueprintUsage(Box::new(usage(client, id, &org, &blueprint).await?))
@@ -271,9 +272,16 @@ async fn catalog(client: &ApiClient, id: &str) -> Result<Catalog, ApiError> {
         applications(client, id),
         client.catalyst_catalog()
     );
-    let mut org_names: Vec<String> = orgs?.iter().map(|r| adapt::org_from_record(r).name).collect();
+    let mut org_names: Vec<String> = orgs?
+        .iter()
+        .map(|r| adapt::org_from_record(r).name)
+        .collect();
     org_names.sort();
-    let environments = envs.unwrap_or_default().into_iter().map(|e| e.name).collect();
+    let environments = envs
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
     let applications = apps
         .unwrap_or_default()
         .into_iter()

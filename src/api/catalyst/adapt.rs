@@ -10,9 +10,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::wire::{
-    ApplicationDetail, CatalogBlueprint, Condition, K8sObject, OrgRecord, WhoAmI,
-};
+use super::wire::{ApplicationDetail, CatalogBlueprint, Condition, K8sObject, OrgRecord, WhoAmI};
 use crate::model::{
     AppKind, AppStatus, Application, Blueprint, BlueprintRef, Counts, Dependency, EnvType,
     Environment, LastDeploy, Me, Org, Placement, PlacementMode, Pods, RoleBinding, RoleName,

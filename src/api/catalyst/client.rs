@@ -9,8 +9,8 @@
 use reqwest::Url;
 
 use super::wire::{
-    ApplicationDetail, ApplicationList, ApplicationStatus, Catalog, K8sList, K8sObject,
-    OrganizationList, OrgRecord, SovereignSelf, WhoAmI,
+    ApplicationDetail, ApplicationList, ApplicationStatus, Catalog, K8sList, K8sObject, OrgRecord,
+    OrganizationList, SovereignSelf, WhoAmI,
 };
 use crate::api::client::{ApiClient, Auth, Call};
 use crate::api::config::ApiKind;
@@ -82,9 +82,7 @@ impl ApiClient {
     /// `GET /api/v1/organizations`: every Organization record.
     pub async fn catalyst_organizations(&self) -> Result<Vec<OrgRecord>, ApiError> {
         let url = self.api_url(&["api", "v1", "organizations"])?;
-        let list: OrganizationList = self
-            .catalyst_get(url, "the list of Organizations")
-            .await?;
+        let list: OrganizationList = self.catalyst_get(url, "the list of Organizations").await?;
         Ok(list.items)
     }
 

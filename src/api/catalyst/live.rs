@@ -48,12 +48,12 @@ pub fn map_k8s_frame(data: &str) -> Result<K8sChange, serde_json::Error> {
     let deleted = frame.kind_of_change.eq_ignore_ascii_case("DELETED");
     Ok(match frame.kind.to_ascii_lowercase().as_str() {
         "application" if deleted => match environment_of_cr(&object) {
-            Some(environment) => K8sChange::Event(LiveEvent::ApplicationRemoved(
-                ApplicationRemoved {
+            Some(environment) => {
+                K8sChange::Event(LiveEvent::ApplicationRemoved(ApplicationRemoved {
                     environment,
                     name: object.metadata.name,
-                },
-            )),
+                }))
+            }
             None => K8sChange::Ignored,
         },
         "application" => application_from_cr(&object)
@@ -113,8 +113,7 @@ pub fn follow_k8s(
     cancel: CancellationToken,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let factory = match client.k8s_stream_request(&sovereign, &["application", "environment"])
-        {
+        let factory = match client.k8s_stream_request(&sovereign, &["application", "environment"]) {
             Ok(f) => f,
             Err(e) => {
                 let reason = e.to_string();
