@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::StreamExt;
 
 use crate::api::catalyst::adapt;
-use crate::api::catalyst::wire::K8sObject;
+use crate::api::catalyst::wire::{ApplicationDetail, K8sObject};
 use crate::api::{ApiClient, ApiError};
 use crate::effect::{DetailTab, Query};
 use crate::model::{
@@ -213,18 +213,68 @@ async fn from_rows(client: &ApiClient, id: &str) -> Result<Vec<Application>, Api
     Ok(apps)
 }
 
-/// One Application's detail, read in its Org's namespace (the Org slug of `{org}-{env}`).
+/// The Application CR of `app` in `env` from the explorer (names are unique only per
+/// Org namespace, so the explorer's `spec.environmentRef` is what pins the Environment);
+/// `Ok(None)` when the explorer is unavailable (404/503).
+async fn find_cr(
+    client: &ApiClient,
+    id: &str,
+    env: &str,
+    app: &str,
+) -> Result<Option<K8sObject>, ApiError> {
+    match client.catalyst_k8s_list(id, "application").await {
+        Ok(crs) => crs
+            .into_iter()
+            .find(|cr| {
+                cr.metadata.name == app && adapt::environment_of_cr(cr).as_deref() == Some(env)
+            })
+            .map(Some)
+            .ok_or_else(|| missing(format!("the Application {app} in {env}"))),
+        Err(e) if matches!(e.status(), Some(404 | 503)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The detail answer of `app`, read in its Org's namespace (the Org slug of
+/// `{org}-{env_type}`), when it is the one of `env`.
+async fn detail_of(
+    client: &ApiClient,
+    id: &str,
+    env: &str,
+    app: &str,
+) -> Result<Option<ApplicationDetail>, ApiError> {
+    let ns = split_env_name(env).map(|(org, _)| org);
+    let d = client.catalyst_application(id, app, ns).await?;
+    let same = d
+        .environment_ref
+        .as_deref()
+        .is_none_or(|e| e.is_empty() || e == env);
+    Ok(same.then_some(d))
+}
+
+/// One Application: its CR (exact), completed by the detail answer (front-door URL,
+/// backing edges) when that names the same Environment; the detail alone when the
+/// explorer is unavailable.
 async fn application(
     client: &ApiClient,
     id: &str,
     env: &str,
     app: &str,
 ) -> Result<Application, ApiError> {
-    let ns = split_env_name(env).map(|(org, _)| org);
-    let detail = client.catalyst_application(id, app, ns).await?;
-    let found = adapt::application_from_detail(&detail, env);
-    if found.environment != env {
-        return Err(missing(format!("the Application {app} in {env}")));
+    let Some(cr) = find_cr(client, id, env, app).await? else {
+        return detail_of(client, id, env, app)
+            .await?
+            .map(|d| adapt::application_from_detail(&d, env))
+            .ok_or_else(|| missing(format!("the Application {app} in {env}")));
+    };
+    let mut found = adapt::application_from_cr(&cr)
+        .ok_or_else(|| missing(format!("the Application {app} in {env}")))?;
+    if let Ok(Some(d)) = detail_of(client, id, env, app).await {
+        let extra = adapt::application_from_detail(&d, env);
+        found.endpoint = extra.endpoint;
+        if !extra.dependencies.is_empty() {
+            found.dependencies = extra.dependencies;
+        }
     }
     Ok(found)
 }
@@ -236,31 +286,47 @@ async fn detail_tab(
     app: &str,
     tab: DetailTab,
 ) -> Result<TabData, ApiError> {
-    let ns = split_env_name(env).map(|(org, _)| org);
-    let detail = client.catalyst_application(id, app, ns).await?;
-    Ok(match tab {
-        DetailTab::Topology => {
-            let a = adapt::application_from_detail(&detail, env);
-            TabData::Topology(AppTopology {
-                placement: a.placement,
-                dependencies: a.dependencies,
-                used_by: Vec::new(),
-                regions: Vec::new(),
-            })
+    if tab == DetailTab::Topology {
+        let a = application(client, id, env, app).await?;
+        return Ok(TabData::Topology(AppTopology {
+            placement: a.placement,
+            dependencies: a.dependencies,
+            used_by: Vec::new(),
+            regions: Vec::new(),
+        }));
+    }
+    // Overview and Settings: the Blueprint and the parameters (JSON is YAML too).
+    let (blueprint, params) = match find_cr(client, id, env, app).await? {
+        Some(cr) => {
+            let a = adapt::application_from_cr(&cr)
+                .ok_or_else(|| missing(format!("the Application {app} in {env}")))?;
+            let params = cr.spec.get("parameters").cloned().unwrap_or_default();
+            (a.blueprint, params)
         }
-        // Overview and Settings: the parameters (JSON is YAML too).
-        _ => {
-            let params = serde_json::Value::Object(detail.parameters.unwrap_or_default());
-            let text = serde_json::to_string_pretty(&params).unwrap_or_default();
-            let fallback = text.clone();
-            let yaml = tokio::task::spawn_blocking(move || highlight_yaml(&text))
-                .await
-                .unwrap_or_else(|_| Highlighted::plain(&fallback));
-            TabData::Settings {
-                blueprint: format!("{} @ {}", detail.blueprint, detail.version),
-                yaml,
-            }
+        None => {
+            let d = detail_of(client, id, env, app)
+                .await?
+                .ok_or_else(|| missing(format!("the Application {app} in {env}")))?;
+            let a = adapt::application_from_detail(&d, env);
+            (
+                a.blueprint,
+                serde_json::Value::Object(d.parameters.unwrap_or_default()),
+            )
         }
+    };
+    let params = if params.is_null() {
+        serde_json::Value::Object(serde_json::Map::new())
+    } else {
+        params
+    };
+    let text = serde_json::to_string_pretty(&params).unwrap_or_default();
+    let fallback = text.clone();
+    let yaml = tokio::task::spawn_blocking(move || highlight_yaml(&text))
+        .await
+        .unwrap_or_else(|_| Highlighted::plain(&fallback));
+    Ok(TabData::Settings {
+        blueprint: format!("{} @ {}", blueprint.name, blueprint.version),
+        yaml,
     })
 }
 
