@@ -130,3 +130,51 @@ pub fn check_sovereign(world: &World, id: &str) -> Result<(), CatalystError> {
         format!("no deployment {id}"),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AppStatus;
+
+    #[test]
+    fn every_status_has_an_upstream_phase() {
+        let phases: Vec<&str> = AppStatus::ALL
+            .iter()
+            .map(|s| shapes::phase_of(*s))
+            .collect();
+        for p in phases {
+            assert!(
+                ["Pending", "Provisioning", "Ready", "Degraded", "Failed"].contains(&p),
+                "{p}"
+            );
+        }
+        assert_eq!(shapes::phase_of(AppStatus::Running), "Ready");
+    }
+
+    #[test]
+    fn the_sovereign_is_named_by_its_deployment_id_or_fqdn() {
+        let mut world = World::default();
+        world.sovereign.domain = "bankdhofar.local".into();
+        assert_eq!(deployment_id(&world), "sandbox-bankdhofar-local");
+        assert!(check_sovereign(&world, "sandbox-bankdhofar-local").is_ok());
+        assert!(check_sovereign(&world, "bankdhofar.local").is_ok());
+        let e = check_sovereign(&world, "other")
+            .err()
+            .map(|e| (e.status, e.code));
+        assert_eq!(
+            e,
+            Some((StatusCode::NOT_FOUND, "deployment-not-found".into()))
+        );
+    }
+
+    #[test]
+    fn errors_have_catalyst_api_shape() {
+        let r = CatalystError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthenticated".into(),
+            detail: None,
+        }
+        .into_response();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+}
