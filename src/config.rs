@@ -48,6 +48,9 @@ pub struct Profile {
     pub oidc_issuer: Option<String>,
     /// The realm's public client to sign in as (default `kubectl`).
     pub oidc_client_id: Option<String>,
+    /// Which API the Sovereign speaks: `"console"` or `"catalyst"`; absent: detected.
+    #[serde(default)]
+    pub api: Option<crate::api::ApiKind>,
 }
 
 /// `config.toml`.
@@ -256,12 +259,20 @@ api_url = "https://console.bank.example"
 token_file = "/run/token"
 [profiles.lab]
 api_url = "https://lab.example"
+api = "catalyst"
 "#;
 
     fn file() -> ConfigFile {
         let (c, w) = parse(FILE, Path::new("config.toml"));
         assert!(w.is_empty(), "{w:?}");
         c
+    }
+
+    #[test]
+    fn a_profile_names_the_api_its_sovereign_speaks() {
+        let f = file();
+        assert_eq!(f.profiles["lab"].api, Some(crate::api::ApiKind::Catalyst));
+        assert_eq!(f.profiles["bank"].api, None, "absent: detected");
     }
 
     #[test]

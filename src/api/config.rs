@@ -57,6 +57,9 @@ pub struct ClientConfig {
     /// Sign-in through an OpenID Connect issuer (a Sovereign's Keycloak realm) instead of
     /// the device flow of `/api/v1/meta`; refreshes then go to the issuer too.
     pub oidc: Option<OidcSettings>,
+    /// Which API the Sovereign speaks (the profile's `api`); `None`: detect it with
+    /// `crate::api::catalyst::detect_api`.
+    pub api: Option<ApiKind>,
 }
 
 /// The OpenID Connect issuer of a Sovereign and the public client the console signs in as.
@@ -66,6 +69,18 @@ pub struct OidcSettings {
     pub issuer: Url,
     /// The realm's public CLI client, `kubectl` by default.
     pub client_id: String,
+}
+
+/// Which HTTP surface a Sovereign serves: this console's own API (CONTRACT Part B) or the
+/// platform's own catalyst-api, read through
+/// `crate::api::catalyst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiKind {
+    /// The console API: `/api/v1/meta`, `/api/v1/orgs…`, `/api/v1/events`.
+    Console,
+    /// catalyst-api: `/api/v1/whoami`, `/api/v1/organizations`, `/api/v1/sovereigns/{id}/…`.
+    Catalyst,
 }
 
 impl ClientConfig {
@@ -89,6 +104,7 @@ impl ClientConfig {
             max_body_bytes: 32 * 1024 * 1024,
             read_attempts: 3,
             oidc: None,
+            api: None,
         }
     }
 

@@ -178,6 +178,12 @@ pub enum ApiError {
     /// A value given to a client method cannot be sent (e.g. an empty name).
     #[error("{detail}")]
     InvalidInput { detail: String },
+
+    /// The Sovereign's API has no such data or action at all (catalyst-api has no
+    /// promotions, access requests, support tickets, …): nothing was sent, nothing is
+    /// shown in its place. `what` names it for people ("promotions").
+    #[error("This Sovereign does not offer {what}: its API (catalyst-api) has no such data.")]
+    NotOffered { what: String },
 }
 
 impl ApiError {
@@ -201,7 +207,8 @@ impl ApiError {
             | ApiError::SignInDenied
             | ApiError::SignInExpired
             | ApiError::Config { .. }
-            | ApiError::InvalidInput { .. } => None,
+            | ApiError::InvalidInput { .. }
+            | ApiError::NotOffered { .. } => None,
         }
     }
 
@@ -261,6 +268,17 @@ impl ApiError {
     /// True for 403 answers (the view renders "restricted").
     pub fn is_restricted(&self) -> bool {
         matches!(self, ApiError::Restricted { .. })
+    }
+
+    /// True when the Sovereign's API does not offer what was asked (see
+    /// [`ApiError::NotOffered`]); views show it as such, not as a failure to retry.
+    pub fn is_not_offered(&self) -> bool {
+        matches!(self, ApiError::NotOffered { .. })
+    }
+
+    /// "Not offered by this Sovereign" for `what` ("promotions").
+    pub fn not_offered(what: impl Into<String>) -> Self {
+        ApiError::NotOffered { what: what.into() }
     }
 
     /// True when the person must sign in (again).

@@ -8,10 +8,12 @@
 //! - [`auth`]: token sources, the session, the token cache, device sign-in, refresh.
 //! - [`console`]: the Part B calls; [`provisioning`]: the Part A calls.
 //! - [`sse`]: our SSE parser and reconnecting streams.
+//! - [`catalyst`]: the platform's catalyst-api read as the console's model (browse only).
 //!
 //! Must not mutate UI state: results go back to the caller as values.
 
 pub mod auth;
+pub mod catalyst;
 pub mod client;
 pub mod config;
 pub mod console;
@@ -25,7 +27,7 @@ mod wire;
 
 pub use auth::{DevicePrompt, Session, TokenCache, TokenSource};
 pub use client::ApiClient;
-pub use config::{ClientConfig, OidcSettings, ProxySettings};
+pub use config::{ApiKind, ClientConfig, OidcSettings, ProxySettings};
 pub use console::SseRequestFactory;
 pub use error::{ApiError, TransportKind};
 pub use provisioning::{ProvisioningClient, RetryOutcome};

@@ -5,6 +5,7 @@
 //! changed it. Idle means asleep: no tick unless something on screen animates. Owns the
 //! terminal through `terminal::TerminalGuard`; never does I/O itself beyond drawing.
 
+pub mod catalyst_fetch;
 pub mod fetch;
 pub mod frame;
 pub mod headless;

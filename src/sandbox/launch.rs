@@ -44,6 +44,7 @@ pub fn options_from_args(args: &SandboxArgs) -> Result<SandboxOptions, String> {
         faults: faults_from(&args.faults)?,
         flood_log: args.flood_log,
         no_deployment_list: args.no_deployment_list,
+        api: args.api,
     })
 }
 

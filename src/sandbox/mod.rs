@@ -8,6 +8,7 @@
 //! (`catalyst-tui sandbox`).
 
 pub mod authz;
+pub mod catalyst;
 pub mod error;
 pub mod events;
 pub mod faults;

@@ -36,8 +36,22 @@ pub struct SandboxArgs {
     /// service does (runs are then opened by id).
     #[arg(long)]
     pub no_deployment_list: bool,
+    /// Which API to serve under `/api/v1`: the console API, or catalyst-api's surface
+    /// (`/whoami`, `/organizations`, `/sovereigns/{id}/…`, `/catalog`) over the same world.
+    #[arg(long, value_enum, default_value_t = ApiMode::Console)]
+    pub api: ApiMode,
     #[command(flatten)]
     pub faults: FaultArgs,
+}
+
+/// The HTTP surface a sandbox serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ApiMode {
+    /// The console API (CONTRACT Part B).
+    #[default]
+    Console,
+    /// catalyst-api's routes and shapes; the console-API routes answer 404.
+    Catalyst,
 }
 
 /// The most lines a second `--flood-log` offers.
@@ -186,6 +200,8 @@ pub struct SandboxOptions {
     pub flood_log: Option<u32>,
     /// `GET /deployments` answers 405, as on the real provisioning service.
     pub no_deployment_list: bool,
+    /// Which API is served under `/api/v1`.
+    pub api: ApiMode,
 }
 
 impl Default for SandboxOptions {
@@ -200,6 +216,7 @@ impl Default for SandboxOptions {
             faults: Faults::default(),
             flood_log: None,
             no_deployment_list: false,
+            api: ApiMode::Console,
         }
     }
 }

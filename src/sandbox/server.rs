@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::ApiError;
 use super::identity;
-use super::options::SandboxOptions;
+use super::options::{ApiMode, SandboxOptions};
 use super::request_id;
 use super::routes;
 use super::scale;
@@ -141,10 +141,15 @@ fn base_url_of(addr: SocketAddr) -> String {
 
 /// The whole HTTP application of a sandbox.
 pub fn app(state: SharedSandbox) -> Router {
-    let api: Router<SharedSandbox> = Router::new()
-        .merge(identity::router())
-        .merge(routes::router())
-        .merge(extra_routes())
+    let api: Router<SharedSandbox> = match state.opts.api {
+        ApiMode::Console => Router::new()
+            .merge(identity::router())
+            .merge(routes::router())
+            .merge(extra_routes()),
+        // catalyst-api's surface instead of the console API (`--api catalyst`).
+        ApiMode::Catalyst => super::catalyst::router(),
+    };
+    let api = api
         .merge(provisioning_routes(&state))
         .merge(super::keycloak::router(&state))
         .fallback(no_route)

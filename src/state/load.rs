@@ -52,7 +52,9 @@ impl Problem {
                     request_id,
                 }
             }
-            ApiError::NotFound { .. } => Problem::NotFound {
+            // "Not offered by this Sovereign" is shown like an absent item: its sentence,
+            // no retry (asking again cannot help).
+            ApiError::NotFound { .. } | ApiError::NotOffered { .. } => Problem::NotFound {
                 message: error.to_string(),
             },
             _ => Problem::Error {

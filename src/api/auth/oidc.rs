@@ -1,4 +1,4 @@
-//! Sign-in to a real Sovereign through its Keycloak realm (OpenID Connect, UPSTREAM §3.2):
+//! Sign-in to a real Sovereign through its Keycloak realm (OpenID Connect):
 //! discovery of the issuer's endpoints, the authorization code flow with PKCE S256 over a
 //! loopback redirect (`http://localhost:8000`) or out of band
 //! (`urn:ietf:wg:oauth:2.0:oob`, the person pastes the code), and the password grant for

@@ -42,9 +42,15 @@ pub const API_VERSION: &str = "v1";
 
 /// Routes of discovery, sign-in and `/me`.
 pub fn router() -> Router<SharedSandbox> {
-    Router::new()
+    sign_in_router()
         .route("/api/v1/meta", get(meta))
         .route("/api/v1/me", get(me))
+}
+
+/// Routes of sign-in only (device grant, token, verification page, personas), without
+/// the console API's `/meta` and `/me`: what the catalyst-api surface keeps.
+pub fn sign_in_router() -> Router<SharedSandbox> {
+    Router::new()
         .route(DEVICE_AUTHORIZATION_PATH, post(oauth::device_code))
         .route(TOKEN_PATH, post(oauth::token))
         .route(VERIFICATION_PATH, get(verify::page).post(verify::submit))

@@ -1,5 +1,5 @@
 //! A Keycloak-like OpenID Connect issuer inside the sandbox, so the console's sign-in to a
-//! real Sovereign (realm `sovereign`, public client `kubectl`, UPSTREAM §3.2) is exercised
+//! real Sovereign (realm `sovereign`, public client `kubectl`) is exercised
 //! end to end. Served on the sandbox's own address under `/realms/sovereign`:
 //!
 //! | path | what |

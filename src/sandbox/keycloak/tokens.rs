@@ -1,5 +1,5 @@
 //! What the sandbox issuer's tokens say: the claims of an access token as catalyst-api
-//! reads them (UPSTREAM §3.1), the mapping of each sandbox persona to a Keycloak tier,
+//! reads them, the mapping of each sandbox persona to a Keycloak tier,
 //! realm roles and groups, and the check of a presented token (signature, `iss`, `exp`,
 //! token type).
 //!
