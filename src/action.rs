@@ -152,6 +152,24 @@ impl Action {
     }
 }
 
+/// Whether a Sovereign that speaks catalyst-api offers what `action` needs: it has no
+/// promotions and reviews, no access requests, no inbox of them, and no logs of
+/// Application operations.
+pub fn offered_by_catalyst_api(action: Action) -> bool {
+    !matches!(
+        action,
+        Action::Promote
+            | Action::Approve
+            | Action::RequestChanges
+            | Action::Reject
+            | Action::Inbox
+            | Action::Logs
+            | Action::RequestAccess
+            | Action::GrantAccess
+            | Action::DenyAccess
+    )
+}
+
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

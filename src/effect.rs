@@ -117,6 +117,23 @@ pub enum Query {
     },
 }
 
+impl Query {
+    /// True for what the provisioning service answers (its own routes, whichever API
+    /// the rest of the Sovereign speaks).
+    pub fn is_provisioning(&self) -> bool {
+        matches!(
+            self,
+            Query::Deployments
+                | Query::Deployment { .. }
+                | Query::Components { .. }
+                | Query::RetryPhase { .. }
+                | Query::Jobs { .. }
+                | Query::Job { .. }
+                | Query::ExecutionLogs { .. }
+        )
+    }
+}
+
 /// A stream a view follows while it is on the route stack. Streams of views under the
 /// top one keep running, so going back finds them complete.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

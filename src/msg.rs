@@ -134,6 +134,8 @@ pub enum SignInMsg {
         persona: Option<String>,
         /// The Sovereign's name, from discovery (empty when unknown).
         sovereign: String,
+        /// The Sovereign speaks catalyst-api: what it does not offer is left out.
+        catalyst: bool,
     },
     /// The sign-in did not succeed.
     Failed(ApiError),

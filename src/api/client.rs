@@ -69,6 +69,8 @@ pub(crate) struct Inner {
     pub config: ClientConfig,
     pub http: HttpClients,
     pub session: Session,
+    /// Which API the server was found to speak (see `detect_api`), once asked.
+    pub detected: std::sync::OnceLock<super::config::ApiKind>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -177,8 +179,18 @@ impl ApiClient {
                 config,
                 http,
                 session,
+                detected: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    /// Which API the server speaks: the configured one, else what `detect_api` found
+    /// (`None` before it was asked).
+    pub fn api_kind(&self) -> Option<super::config::ApiKind> {
+        self.inner
+            .config
+            .api
+            .or_else(|| self.inner.detected.get().copied())
     }
 
     /// The configuration the client was built with.

@@ -78,9 +78,17 @@ impl From<RetryAnswer> for RetryOutcome {
 }
 
 impl ApiClient {
-    /// The provisioning client at the configured `provisioning_url`, if any.
+    /// The provisioning client at the configured `provisioning_url`; without one, on a
+    /// server that speaks catalyst-api, that server itself (it serves the provisioning
+    /// routes beside its own).
     pub fn provisioning(&self) -> Option<ProvisioningClient> {
-        let base = self.inner.config.provisioning_url.clone()?;
+        let base = match &self.inner.config.provisioning_url {
+            Some(url) => url.clone(),
+            None if self.api_kind() == Some(crate::api::ApiKind::Catalyst) => {
+                self.inner.config.api_url.clone()
+            }
+            None => return None,
+        };
         Some(ProvisioningClient::new(self, base))
     }
 }

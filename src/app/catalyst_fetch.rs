@@ -56,13 +56,8 @@ fn not_offered(query: &Query) -> Option<ApiError> {
         Query::Inbox | Query::InboxItems => "an inbox of reviews and access requests",
         Query::Promotion { .. } | Query::Promote { .. } | Query::Review { .. } => "promotions",
         Query::Personas => "demo personas",
-        Query::Deployments
-        | Query::Deployment { .. }
-        | Query::Components { .. }
-        | Query::RetryPhase { .. }
-        | Query::Jobs { .. }
-        | Query::Job { .. }
-        | Query::ExecutionLogs { .. } => "provisioning runs through this adapter",
+        // The provisioning service's own routes: read by the provisioning client.
+        q if q.is_provisioning() => "provisioning runs through this adapter",
         Query::Tab { tab, .. } => match tab {
             DetailTab::Overview | DetailTab::Settings | DetailTab::Topology => return None,
             DetailTab::Secrets => "an Application's secrets list",

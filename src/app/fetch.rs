@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use futures::StreamExt;
 
 use crate::api::{ApiClient, ApiError, ProvisioningClient};
+use crate::app::startup::Surface;
 use crate::effect::{DetailTab, Query};
 use crate::model::{
     AccessState, CreatePromotion, CreateReview, PageQuery, Promotion, PromotionQuery,
@@ -17,8 +18,28 @@ use crate::widgets::highlight::{highlight_diff, highlight_yaml};
 /// How many requests the catalogue runs at once.
 const CATALOG_CONCURRENCY: usize = 8;
 
-/// Answers `query`; `remembered` are the provisioning runs this profile has opened
-/// (newest first), read when the service has no list of runs.
+/// Answers `query` through the API the Sovereign speaks: catalyst-api through its
+/// adapter (but for the provisioning routes, which both serve alike), else the console
+/// API.
+pub async fn answer(
+    client: &ApiClient,
+    surface: &Surface,
+    query: Query,
+    remembered: Vec<String>,
+) -> Result<Data, ApiError> {
+    match surface {
+        Surface::Catalyst { sovereign } if !query.is_provisioning() => {
+            let sovereign = crate::app::catalyst_fetch::Sovereign {
+                id: sovereign.clone(),
+            };
+            crate::app::catalyst_fetch::fetch_with(client, &sovereign, query).await
+        }
+        _ => fetch(client, query, remembered).await,
+    }
+}
+
+/// Answers `query` from the console API; `remembered` are the provisioning runs this
+/// profile has opened (newest first), read when the service has no list of runs.
 pub async fn fetch(
     client: &ApiClient,
     query: Query,

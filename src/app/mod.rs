@@ -262,12 +262,15 @@ pub fn from_event(event: Event, runner: &mut Runner) -> Input {
                 me,
                 persona,
                 sovereign,
+                surface,
             } = *c;
-            runner.connected(client);
+            let catalyst = matches!(surface, startup::Surface::Catalyst { .. });
+            runner.connected(client, surface);
             Input::Msg(Msg::SignIn(SignInMsg::SignedIn {
                 me: Box::new(me),
                 persona,
                 sovereign,
+                catalyst,
             }))
         }
     }

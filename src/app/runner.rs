@@ -11,10 +11,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Event;
-use super::fetch::{fetch, provisioning};
+use super::fetch::{answer, provisioning};
 use super::remember::{self, Remembered};
-use super::startup::{SignInMethod, device_sign_in, sandbox_sign_in};
+use super::startup::{SignInMethod, Surface, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
+use crate::api::catalyst::live::follow_k8s;
 use crate::api::follow::{DeploymentMsg, follow_deployment, follow_events, follow_operation};
 use crate::api::sse::{IdlePolicy, StreamOptions};
 use crate::effect::{Effect, StreamSpec};
@@ -51,6 +52,8 @@ pub struct Runner {
     provisioning_idle: Option<Duration>,
     /// Cancels everything the runner started when the console ends.
     root: CancellationToken,
+    /// Which API the signed-in Sovereign speaks.
+    surface: Surface,
 }
 
 /// How long a stream's messages are gathered into one batch.
@@ -72,6 +75,7 @@ impl Runner {
             remembered: Remembered::default(),
             provisioning_idle: None,
             root: CancellationToken::new(),
+            surface: Surface::Console,
         }
     }
 
@@ -88,8 +92,9 @@ impl Runner {
     }
 
     /// The signed-in client changed: run what waited, restart the subscription.
-    pub fn connected(&mut self, client: ApiClient) {
+    pub fn connected(&mut self, client: ApiClient, surface: Surface) {
         self.client = Some(client);
+        self.surface = surface;
         if let Some((_, cancel)) = self.live.take() {
             cancel.cancel();
         }
@@ -148,6 +153,7 @@ impl Runner {
                 };
                 let tx = self.tx.clone();
                 let cancel = self.root.clone();
+                let surface = self.surface.clone();
                 let remembered = if query == crate::effect::Query::Deployments {
                     self.remembered.ids().to_vec()
                 } else {
@@ -155,7 +161,7 @@ impl Runner {
                 };
                 tokio::spawn(async move {
                     tokio::select! {
-                        result = fetch(&client, query, remembered) => {
+                        result = answer(&client, &surface, query, remembered) => {
                             let _ = tx.send(Event::Msg(Msg::Fetched { request, result })).await;
                         }
                         () = cancel.cancelled() => {}
@@ -255,14 +261,22 @@ impl Runner {
         };
         let cancel = self.root.child_token();
         let (live_tx, mut live_rx) = mpsc::channel(256);
-        follow_events(
-            client,
-            scope.org.clone(),
-            scope.env.clone(),
-            StreamOptions::console(),
-            live_tx,
-            cancel.clone(),
-        );
+        match &self.surface {
+            // catalyst-api's explorer stream is Sovereign-wide; views apply what is theirs.
+            Surface::Catalyst { sovereign } => {
+                follow_k8s(client, sovereign.clone(), live_tx, cancel.clone());
+            }
+            Surface::Console => {
+                follow_events(
+                    client,
+                    scope.org.clone(),
+                    scope.env.clone(),
+                    StreamOptions::console(),
+                    live_tx,
+                    cancel.clone(),
+                );
+            }
+        }
         let tx = self.tx.clone();
         tokio::spawn(async move {
             while let Some(msg) = live_rx.recv().await {

@@ -5,7 +5,7 @@
 use tokio::sync::mpsc;
 
 use super::Event;
-use crate::api::{ApiClient, ApiError, ClientConfig, TokenSource};
+use crate::api::{ApiClient, ApiError, ApiKind, ClientConfig, TokenSource};
 use crate::model::Me;
 use crate::msg::{Msg, SignInMsg};
 
@@ -30,6 +30,18 @@ pub struct Connected {
     pub me: Me,
     pub persona: Option<String>,
     pub sovereign: String,
+    /// Which API the server speaks, and what the runner needs to read it.
+    pub surface: Surface,
+}
+
+/// The API a Sovereign serves, as the effect runner reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Surface {
+    /// This console's own API.
+    Console,
+    /// The platform's catalyst-api, read through its adapter; `sovereign` is the id its
+    /// `/sovereigns/{id}/…` routes are asked about.
+    Catalyst { sovereign: String },
 }
 
 /// Signs in to the sandbox at `base_url` as `persona` with a fresh client (`config`
@@ -109,7 +121,28 @@ pub async fn device_sign_in(
     finish(client, None).await
 }
 
-async fn finish(client: ApiClient, persona: Option<String>) -> Result<Connected, ApiError> {
+/// Who is signed in, on which Sovereign, speaking which API.
+pub(crate) async fn finish(
+    client: ApiClient,
+    persona: Option<String>,
+) -> Result<Connected, ApiError> {
+    if client.detect_api().await? == ApiKind::Catalyst {
+        let (who, own) = tokio::join!(client.catalyst_whoami(), client.catalyst_sovereign_self());
+        let me = crate::api::catalyst::adapt::me_from_whoami(&who?);
+        let sovereign = client.catalyst_sovereign_id().await?;
+        let name = own
+            .ok()
+            .map(|s| s.sovereign_fqdn)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| client.config().api_url.host_str().unwrap_or("").to_string());
+        return Ok(Connected {
+            client,
+            me,
+            persona,
+            sovereign: name,
+            surface: Surface::Catalyst { sovereign },
+        });
+    }
     let (meta, me) = tokio::join!(client.meta(), client.me());
     let me = me?;
     let sovereign = meta.map(|m| m.sovereign.name).unwrap_or_default();
@@ -118,5 +151,6 @@ async fn finish(client: ApiClient, persona: Option<String>) -> Result<Connected,
         me,
         persona,
         sovereign,
+        surface: Surface::Console,
     })
 }

@@ -150,12 +150,12 @@ pub fn app(state: SharedSandbox) -> Router {
         ApiMode::Catalyst => super::catalyst::router(),
     };
     let api = api
-        .merge(provisioning_routes(&state))
         .merge(super::keycloak::router(&state))
+        .with_state(state.clone())
+        .merge(provisioning_routes(&state))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method);
-    outer_layers(api.with_state(state.clone()), &state)
-        .layer(middleware::from_fn(request_id::layer))
+    outer_layers(api, &state).layer(middleware::from_fn(request_id::layer))
 }
 
 /// Routes of the flow modules: promotions and policies, access requests, live events,
@@ -164,10 +164,14 @@ fn extra_routes() -> Router<SharedSandbox> {
     super::flow::router::<super::authz::Caller>()
 }
 
-/// The provisioning API (CONTRACT Part A) under `/sovereign`.
-fn provisioning_routes(state: &SharedSandbox) -> Router<SharedSandbox> {
+/// The provisioning API: the April service under `/sovereign`, or (`--api catalyst`)
+/// today's, behind the session.
+fn provisioning_routes(state: &SharedSandbox) -> Router {
     let prov = super::provisioning::ProvisioningSandbox::new(&state.opts);
-    Router::new().nest_service("/sovereign", prov.router())
+    match state.opts.api {
+        ApiMode::Console => Router::new().nest_service("/sovereign", prov.router()),
+        ApiMode::Catalyst => super::catalyst::provisioning(&prov, state),
+    }
 }
 
 /// Layers around everything but the request id: fault injection.

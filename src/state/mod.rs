@@ -63,6 +63,16 @@ pub struct Session {
     pub expired: bool,
     /// Why connecting or signing in failed, while nobody is signed in.
     pub error: Option<String>,
+    /// The Sovereign speaks catalyst-api: promotions, access requests, operation logs
+    /// and the inbox are not offered there.
+    pub catalyst: bool,
+}
+
+impl Session {
+    /// Whether this Sovereign offers what `action` needs.
+    pub fn offers(&self, action: crate::action::Action) -> bool {
+        !(self.catalyst && !crate::action::offered_by_catalyst_api(action))
+    }
 }
 
 /// A short message in the status bar.

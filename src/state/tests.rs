@@ -248,6 +248,7 @@ fn an_expired_session_signs_in_again_and_keeps_the_view() {
             me: Box::new(me),
             persona: Some("layla".into()),
             sovereign: "Bank Dhofar".into(),
+            catalyst: false,
         })),
         now(),
     );

@@ -223,6 +223,10 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         notice(state, &words::not_available(action), false);
         return Vec::new();
     }
+    if !state.session.offers(action) {
+        notice(state, &words::not_offered(action), false);
+        return Vec::new();
+    }
     if state.session.me.is_none()
         && !state.session.signing_in
         && matches!(action, Action::Refresh | Action::Open)
@@ -599,8 +603,10 @@ fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
             me,
             persona,
             sovereign,
+            catalyst,
         } => {
             let first = state.session.me.is_none();
+            state.session.catalyst = catalyst;
             if !sovereign.is_empty() {
                 state.session.sovereign = sovereign;
             }

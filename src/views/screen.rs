@@ -46,17 +46,21 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
     );
     if state.key_bar {
         let chain = state.context();
-        let hints = match state.overlays.last() {
+        let hints: Vec<_> = match state.overlays.last() {
             Some(o) => o.hints(),
             None => view.hints(),
-        };
+        }
+        .iter()
+        .copied()
+        .filter(|a| state.session.offers(*a))
+        .collect();
         // The palette reads keys itself; its bar names them.
         let chain: Vec<&str> = if chain.is_empty() {
             vec!["global"]
         } else {
             chain
         };
-        render_key_bar(frame, keys, ui, &state.keymap, &chain, hints);
+        render_key_bar(frame, keys, ui, &state.keymap, &chain, &hints);
     }
     for overlay in &state.overlays {
         overlay.render(frame, area, ui, state.now);

@@ -55,6 +55,7 @@ pub fn session() -> Session {
         signing_in: false,
         expired: false,
         error: None,
+        catalyst: false,
     }
 }
 

@@ -115,6 +115,14 @@ pub fn not_available(action: Action) -> String {
     )
 }
 
+/// What a key says on a Sovereign that does not offer what it needs.
+pub fn not_offered(action: Action) -> String {
+    format!(
+        "\u{201c}{}\u{201d} is not offered by this Sovereign (it speaks catalyst-api).",
+        action.description()
+    )
+}
+
 /// Something went to the clipboard.
 pub fn copied(text: &str) -> String {
     format!("Copied \u{201c}{text}\u{201d} to the clipboard.")

@@ -149,14 +149,21 @@ pub const LOAD_BALANCER: &str = "load balancer";
 pub const GITOPS_REPO: &str = "gitops";
 pub const PHASE1_OUTCOME: &str = "phase 1";
 pub const PHASE1_SUBSTATE: &str = "watch";
-pub const HANDOVER: &str = "handover";
-pub const UNKNOWN_TIME: &str = "unknown";
 
-/// A handover address with its expiry, as the run view shows it.
+/// A handover address with its expiry, as the run view and `follow` show it. The
+/// address carries a one-time sign-in token (`?token=…`): it is left out, so the line can
+/// be shared; the service's own JSON (`follow --output json`) keeps the whole address.
 pub fn handover(url: &str, expires_at: Option<&str>) -> String {
-    match expires_at.filter(|t| !t.is_empty()) {
-        Some(t) => format!("{url} (expires {t})"),
+    let shown = match url.split_once("token=") {
+        Some((head, tail)) => {
+            let rest = tail.find('&').map(|i| &tail[i..]).unwrap_or("");
+            format!("{head}token=…{rest}")
+        }
         None => url.to_string(),
+    };
+    match expires_at.filter(|t| !t.is_empty()) {
+        Some(t) => format!("handover ready at {shown} (expires {t})"),
+        None => format!("handover ready at {shown}"),
     }
 }
 pub const NO_REASON: &str = "the service gave no reason";

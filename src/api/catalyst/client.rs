@@ -192,9 +192,15 @@ impl ApiClient {
     /// answers 404 or 401 but `GET /api/v1/version` or `GET /healthz` answers →
     /// catalyst-api. A configured `api` (profile) wins without a request.
     pub async fn detect_api(&self) -> Result<ApiKind, ApiError> {
-        if let Some(kind) = self.config().api {
+        if let Some(kind) = self.api_kind() {
             return Ok(kind);
         }
+        let kind = self.ask_api().await?;
+        let _ = self.inner.detected.set(kind);
+        Ok(kind)
+    }
+
+    async fn ask_api(&self) -> Result<ApiKind, ApiError> {
         let meta_err = match self.meta().await {
             Ok(_) => return Ok(ApiKind::Console),
             Err(e) if matches!(e.status(), Some(404 | 401)) => e,

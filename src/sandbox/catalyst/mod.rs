@@ -9,6 +9,9 @@
 //! `/api/v1/sovereigns/{id}/applications[/{name}[/status|/stream]]`. Sign-in stays the
 //! sandbox's device flow (catalyst-api has none; tokens are what the `Caller` accepts).
 //!
+//! Today's provisioning service (`/api/v1/deployments…`, also under `/sovereign`) is
+//! served behind the same session, see [`provisioning`].
+//!
 //! - `shapes`: the world as catalyst-api JSON (records, CRs, list rows, detail).
 //! - `routes`: the JSON routes; `stream`: the two SSE routes.
 //!
@@ -25,8 +28,13 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+
 use super::authz::Caller;
+use super::provisioning::{ProvisioningSandbox, newer};
 use super::store::{SharedSandbox, World};
+use crate::model::RoleName;
 
 /// Every route of the catalyst-api surface, plus the sandbox's sign-in routes.
 pub fn router() -> Router<SharedSandbox> {
@@ -59,6 +67,42 @@ pub fn router() -> Router<SharedSandbox> {
             "/api/v1/sovereigns/{id}/applications/{name}/stream",
             get(stream::application_stream),
         )
+}
+
+/// Today's provisioning service behind the session: at the service root, as a Sovereign
+/// serves it beside its other routes, and under `/sovereign`, where `follow` looks on a
+/// sandbox. Its runs belong to the Sovereign's admin; each request carries its caller
+/// down as a [`newer::Session`].
+pub fn provisioning(prov: &ProvisioningSandbox, state: &SharedSandbox) -> Router {
+    let owner = state.world.try_read().ok().and_then(|w| {
+        w.personas
+            .values()
+            .find(|p| p.me.has_role(RoleName::SovereignAdmin, None))
+            .map(|p| p.me.email.clone())
+    });
+    prov.play_newer(owner.as_deref().unwrap_or("admin@sandbox.example"));
+    let service = prov
+        .router()
+        .layer(middleware::from_fn_with_state(state.clone(), session));
+    Router::new()
+        .merge(service.clone())
+        .nest_service("/sovereign", service)
+}
+
+/// The session in front of the provisioning service: catalyst-api's 401 without a
+/// valid bearer, otherwise the caller as a request extension.
+async fn session(State(sb): State<SharedSandbox>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    match CatalystCaller::from_request_parts(&mut parts, &sb).await {
+        Ok(CatalystCaller(caller)) => {
+            parts.extensions.insert(newer::Session {
+                email: caller.me.email.clone(),
+                admin: caller.is_sovereign_admin(),
+            });
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 /// catalyst-api's error answer: `{"error":"<kebab>"}` or `{"error", "detail"}`.

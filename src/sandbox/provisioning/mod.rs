@@ -20,6 +20,7 @@ mod catalog;
 mod clock;
 mod gojson;
 mod jobs;
+pub mod newer;
 mod respond;
 mod rng;
 mod routes;
@@ -64,6 +65,14 @@ impl ProvisioningSandbox {
     /// `.nest("/sovereign", prov.router())`.
     pub fn router(&self) -> axum::Router {
         routes::router(self.inner.clone())
+    }
+
+    /// Plays today's service from now on (see [`newer`]): runs belong to `owner_email`
+    /// (the seeded ones too).
+    pub fn play_newer(&self, owner_email: &str) {
+        let mut reg = self.inner.lock();
+        reg.newer = Some(owner_email.to_string());
+        reg.own_all(owner_email);
     }
 
     /// Ids of the three seeded runs.

@@ -17,6 +17,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::newer;
 use super::respond::{self, deployment_not_found, error, json};
 use super::store::Inner;
 use super::stream;
@@ -27,6 +28,10 @@ use crate::model::{
 };
 
 type Shared = State<Arc<Inner>>;
+
+/// The caller the auth layer in front of today's service found (none on the April
+/// service, which has no auth).
+type Caller = Option<axum::Extension<newer::Session>>;
 
 /// Phase-1 ids the service's retry endpoint has always listed (its names, which differ
 /// from the component ids for `jetstream` and `bp-catalyst-platform`).
@@ -206,8 +211,11 @@ async fn create(State(inner): Shared, body: Bytes) -> Response {
     )
 }
 
-async fn list(State(inner): Shared) -> Response {
+async fn list(State(inner): Shared, caller: Caller) -> Response {
     let reg = inner.lock();
+    if reg.newer.is_some() {
+        return newer::list(&reg, caller.as_ref().map(|c| &c.0));
+    }
     if !reg.listing {
         // The real service routes only POST here.
         return axum::response::IntoResponse::into_response(StatusCode::METHOD_NOT_ALLOWED);
@@ -216,21 +224,30 @@ async fn list(State(inner): Shared) -> Response {
     json(StatusCode::OK, &DeploymentList { deployments })
 }
 
-async fn get_state(State(inner): Shared, Path(id): Path<String>) -> Response {
+async fn get_state(State(inner): Shared, Path(id): Path<String>, caller: Caller) -> Response {
     let reg = inner.lock();
     match reg.get(&id) {
+        Some(run) if !newer::may_read(run, caller.as_ref().map(|c| &c.0)) => newer::not_yours(),
         Some(run) => json(StatusCode::OK, &run.state()),
         None => deployment_not_found(),
     }
 }
 
-async fn logs(State(inner): Shared, Path(id): Path<String>) -> Response {
+async fn logs(State(inner): Shared, Path(id): Path<String>, caller: Caller) -> Response {
+    let refused = inner
+        .lock()
+        .get(&id)
+        .is_some_and(|run| !newer::may_read(run, caller.as_ref().map(|c| &c.0)));
+    if refused {
+        return newer::not_yours();
+    }
     stream::logs(inner, &id)
 }
 
-async fn events(State(inner): Shared, Path(id): Path<String>) -> Response {
+async fn events(State(inner): Shared, Path(id): Path<String>, caller: Caller) -> Response {
     let reg = inner.lock();
     match reg.get(&id) {
+        Some(run) if !newer::may_read(run, caller.as_ref().map(|c| &c.0)) => newer::not_yours(),
         Some(run) => json(
             StatusCode::OK,
             &DeploymentEvents {
@@ -304,6 +321,10 @@ async fn list_jobs(State(inner): Shared, Path(id): Path<String>) -> Response {
 
 async fn list_batches(State(inner): Shared, Path(id): Path<String>) -> Response {
     let reg = inner.lock();
+    if reg.newer.is_some() {
+        // Today's service no longer has the route (its router's text 404).
+        return respond::text(StatusCode::NOT_FOUND, "404 page not found");
+    }
     let batches = reg.get(&id).map(|r| r.jobs().batches()).unwrap_or_default();
     json(StatusCode::OK, &JobBatches { batches })
 }
@@ -417,7 +438,8 @@ async fn components_state(State(inner): Shared, Path(id): Path<String>) -> Respo
         StatusCode::OK,
         &ComponentsState {
             components,
-            live: false,
+            // Today's service re-reads the cluster once the watch is over.
+            live: !watching && reg.newer.is_some(),
             watching,
         },
     )

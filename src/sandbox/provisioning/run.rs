@@ -83,6 +83,10 @@ pub struct Run {
     /// The drop fault: the event of sequence number `s` is not sent live when
     /// `(s + 1) % n == 0` (deterministic, so tests know which ones).
     pub drop_live_every: Option<u32>,
+    /// Who started the run, on today's service (`None`: the April service).
+    pub owner: Option<String>,
+    /// Where the new Sovereign's console takes over, once announced.
+    handover_url: Option<String>,
 }
 
 impl Run {
@@ -127,6 +131,8 @@ impl Run {
             shared_live: shared_live.then(VecDeque::new),
             version: watch::Sender::new(0),
             drop_live_every: None,
+            owner: None,
+            handover_url: None,
         };
         run.schedule(clock, phase0, phase1, 0);
         run
@@ -315,6 +321,15 @@ impl Run {
             // installed. That is the service's behaviour, kept on purpose.
             _ => self.status = DeploymentStatus::Ready,
         }
+        if self.status == DeploymentStatus::Ready && self.owner.is_some() {
+            let token = self.rng.hex(16);
+            let (event, url) = super::newer::handover_event(&self.ident.fqdn, &token, wall);
+            if let Some(r) = self.result.as_mut() {
+                r.handover_url = Some(url.clone());
+            }
+            self.handover_url = Some(url);
+            self.emit(event);
+        }
         self.watching = false;
         self.live.clear();
         self.finish_attempt();
@@ -405,6 +420,10 @@ impl Run {
             sovereign_fqdn: self.ident.fqdn.clone(),
             started_at: rfc3339_secs(self.started_at),
             status: self.status,
+            owner_email: self.owner.clone(),
+            handover_url: self.handover_url.clone(),
+            phase1_substate: (self.owner.is_some() && self.watching)
+                .then(|| "watcher-watching".to_string()),
             ..Default::default()
         }
     }

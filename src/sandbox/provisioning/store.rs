@@ -38,6 +38,8 @@ pub struct Registry {
     pub listing: bool,
     /// Every Nth live event of a run is not sent live (the drop fault).
     pub drop_live_every: Option<u32>,
+    /// Today's service (see `newer`): the owner of the runs it starts.
+    pub newer: Option<String>,
 }
 
 impl Registry {
@@ -50,6 +52,7 @@ impl Registry {
             shared_live,
             listing: true,
             drop_live_every: None,
+            newer: None,
         }
     }
 
@@ -71,7 +74,15 @@ impl Registry {
     /// Adds a run.
     pub fn insert(&mut self, mut run: Run) {
         run.drop_live_every = self.drop_live_every;
+        run.owner.clone_from(&self.newer);
         self.runs.push(run);
+    }
+
+    /// Gives every run to `owner` (today's service records who started each).
+    pub fn own_all(&mut self, owner: &str) {
+        for r in &mut self.runs {
+            r.owner = Some(owner.to_string());
+        }
     }
 
     /// Applies every due step of every run.

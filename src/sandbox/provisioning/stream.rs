@@ -20,11 +20,17 @@ use tokio::sync::watch;
 use super::gojson;
 use super::respond;
 use super::store::Inner;
-use crate::model::ProvisionEvent;
+use crate::model::{PHASE_HANDOVER_READY, ProvisionEvent};
 
 fn push_event(out: &mut String, ev: &ProvisionEvent) {
-    out.push_str("data: ");
-    out.push_str(&gojson::to_string(ev));
+    if ev.phase == PHASE_HANDOVER_READY {
+        // Today's service sends this one as a named frame whose data is the message.
+        out.push_str("event: handover-ready\ndata: ");
+        out.push_str(&ev.message);
+    } else {
+        out.push_str("data: ");
+        out.push_str(&gojson::to_string(ev));
+    }
     out.push_str("\n\n");
 }
 

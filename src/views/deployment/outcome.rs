@@ -130,11 +130,7 @@ pub(super) fn outcome_lines(
         ));
     }
     if let Some(h) = &view.track.handover {
-        let text = format!(
-            "{}: {}",
-            words::HANDOVER,
-            words::handover(&h.handover_url, h.expires_at.as_deref())
-        );
+        let text = words::handover(&h.handover_url, h.expires_at.as_deref());
         out.extend(styled(wrap(&text, w, " "), ui.style("text")));
     }
     if status == Some(DeploymentStatus::Ready)

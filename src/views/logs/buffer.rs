@@ -101,7 +101,11 @@ impl From<&ProvisionEvent> for NewLine {
             level: Some(e.level.into()),
             phase: Some(e.phase.clone()).filter(|p| !p.is_empty()),
             component: e.component.clone().filter(|c| !c.is_empty()),
-            text: e.message.clone(),
+            // A handover carries a one-time sign-in token: said in words, without it.
+            text: match e.handover() {
+                Some(h) => crate::words::handover(&h.handover_url, h.expires_at.as_deref()),
+                None => e.message.clone(),
+            },
         }
     }
 }

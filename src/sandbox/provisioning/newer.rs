@@ -1,0 +1,114 @@
+//! The provisioning service as today's catalyst-api serves it, beside the April one:
+//! behind the session (the sandbox's catalyst surface puts its auth layer in front and
+//! hands the caller down as a [`Session`]), the list of runs filtered to their owner
+//! (a sovereign-admin sees every run, as inside a Sovereign), another owner's run
+//! answering 404 JSON, `ownerEmail` and `phase1Substate` in the State, a `handover-ready`
+//! event when a run ends ready, `live: true` component snapshots after the watch, and no
+//! `/jobs/batches`.
+//!
+//! Owns: those differences, so that `routes`, `run` and `stream` only ask whether the
+//! registry plays the newer service. Must not: authenticate (the layer in front does).
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Duration, Utc};
+
+use super::gojson::rfc3339_secs;
+use super::respond::json;
+use super::run::Run;
+use super::store::Registry;
+use crate::model::{EventLevel, PHASE_HANDOVER_READY, ProvisionEvent};
+
+/// Who calls the newer service (a request extension set by the auth layer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub email: String,
+    /// A sovereign-admin: reads every owner's runs.
+    pub admin: bool,
+}
+
+/// How long a handover link stays valid.
+const HANDOVER_TTL_MINUTES: i64 = 60;
+
+/// Whether `caller` may read `run`: anyone on the April service (runs have no owner);
+/// the owner or an admin on the newer one.
+pub fn may_read(run: &Run, caller: Option<&Session>) -> bool {
+    match (&run.owner, caller) {
+        (None, _) => true,
+        (Some(owner), Some(s)) => s.admin || owner.eq_ignore_ascii_case(&s.email),
+        (Some(_), None) => false,
+    }
+}
+
+/// The newer service's answer for a run the caller may not read: 404 in JSON.
+pub fn not_yours() -> Response {
+    json(
+        StatusCode::NOT_FOUND,
+        &serde_json::json!({ "error": "deployment not found" }),
+    )
+}
+
+/// `GET /api/v1/deployments` of the newer service: a few fields of each run the caller
+/// may read, newest first.
+pub fn list(reg: &Registry, caller: Option<&Session>) -> Response {
+    let rows: Vec<serde_json::Value> = reg
+        .runs()
+        .iter()
+        .rev()
+        .filter(|r| may_read(r, caller))
+        .map(|r| {
+            let s = r.state();
+            let mut row = serde_json::json!({
+                "id": s.id,
+                "status": s.status,
+                "sovereignFQDN": s.sovereign_fqdn,
+                "region": s.region,
+                "startedAt": s.started_at,
+                "ownerEmail": s.owner_email,
+            });
+            if let Some(f) = s.finished_at {
+                row["finishedAt"] = serde_json::Value::String(f);
+            }
+            if let Some(e) = s.error {
+                row["error"] = serde_json::Value::String(e);
+            }
+            row
+        })
+        .collect();
+    json(StatusCode::OK, &serde_json::json!({ "deployments": rows }))
+}
+
+/// The event a run that ended ready announces its handover with: its message is the
+/// JSON the service sends as the named frame's data.
+pub fn handover_event(fqdn: &str, token: &str, at: DateTime<Utc>) -> (ProvisionEvent, String) {
+    let url = format!("https://console.{fqdn}/auth/handover?token={token}");
+    let message = serde_json::json!({
+        "handoverURL": url,
+        "expiresAt": rfc3339_secs(at + Duration::minutes(HANDOVER_TTL_MINUTES)),
+    })
+    .to_string();
+    let event = ProvisionEvent {
+        time: rfc3339_secs(at),
+        phase: PHASE_HANDOVER_READY.to_string(),
+        level: EventLevel::Info,
+        message,
+        ..ProvisionEvent::default()
+    };
+    (event, url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_handover_event_reads_back_as_a_handover() {
+        let at = DateTime::parse_from_rfc3339("2026-06-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let (event, url) = handover_event("x.example", "abc", at);
+        let h = event.handover().unwrap();
+        assert_eq!(h.handover_url, url);
+        assert_eq!(h.expires_at.as_deref(), Some("2026-06-01T11:00:00Z"));
+    }
+}

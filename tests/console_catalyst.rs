@@ -1,0 +1,247 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+//! The console against a Sovereign that speaks catalyst-api (the sandbox's `--api
+//! catalyst` surface), signed in with a Keycloak token as `CATALYST_TOKEN` gives it: it
+//! finds out which API the server speaks, opens on the Organizations, browses to an
+//! Environment's cards, leaves what the Sovereign does not offer out of the key bar (and
+//! says so when the key is pressed), changes a card live from the explorer's stream, and
+//! follows a provisioning run with the token to its end, its log exactly the service's
+//! list.
+//!
+//! Deterministic on a busy machine: the world is changed by the test itself, and every
+//! wait is on a condition with a generous bound.
+
+use std::time::Duration;
+
+use catalyst_tui::api::{ApiClient, ClientConfig, ProxySettings, TokenSource};
+use catalyst_tui::app::headless::Headless;
+use catalyst_tui::model::{AppStatus, LiveEvent};
+use catalyst_tui::sandbox::{ApiMode, RunningSandbox, SandboxOptions, spawn};
+use catalyst_tui::theme::{Glyphs, Theme};
+use catalyst_tui::ui::Ui;
+use catalyst_tui::views::{Route, Target};
+
+const LIMIT: Duration = Duration::from_secs(30);
+const LIVENESS: Duration = Duration::from_secs(120);
+
+fn ui() -> Ui {
+    let (theme, _) = Theme::shipped("dark").unwrap();
+    Ui {
+        theme,
+        glyphs: &Glyphs::UNICODE,
+    }
+}
+
+async fn start(speed: f64) -> RunningSandbox {
+    catalyst_tui::cli::install_tls_provider();
+    spawn(SandboxOptions {
+        speed,
+        api: ApiMode::Catalyst,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("the sandbox starts")
+}
+
+/// An access token of the sandbox's Keycloak realm (password grant, client `kubectl`).
+async fn keycloak_token(sb: &RunningSandbox, user: &str) -> String {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "{}/realms/sovereign/protocol/openid-connect/token",
+            sb.base_url
+        ))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "kubectl"),
+            ("username", user),
+            ("password", "sandbox"),
+            ("scope", "openid"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"].as_str().unwrap().to_string()
+}
+
+/// The console as `CATALYST_TOKEN=… catalyst-tui --api-url URL` starts it.
+async fn console(sb: &RunningSandbox, user: &str, open: Target) -> Headless {
+    let mut config = ClientConfig::parse(&sb.base_url).unwrap();
+    config.proxy = ProxySettings::none();
+    config.ssl_cert_file = None;
+    let token = keycloak_token(sb, user).await;
+    let client = ApiClient::new(
+        config,
+        TokenSource::Static {
+            token: token.into(),
+            origin: "CATALYST_TOKEN".into(),
+        },
+    )
+    .unwrap();
+    let mut c = Headless::with_client(client, (80, 24), open);
+    c.settle(LIMIT).await.unwrap();
+    c
+}
+
+async fn until(c: &mut Headless, what: &str, done: impl Fn(&Headless) -> bool) {
+    let deadline = tokio::time::Instant::now() + LIVENESS;
+    while !done(c) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting for {what}:\n{}",
+            c.screen(&ui())
+        );
+        c.next_event(Duration::from_secs(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_a_catalyst_sovereign_and_see_a_card_change_live() {
+    let sb = start(0.0).await;
+    let mut c = console(&sb, "admin", Target::Home).await;
+    let screen = c.screen(&ui());
+    assert!(c.state.session.catalyst, "detected as catalyst-api");
+    assert!(screen.contains("digital-channels"), "{screen}");
+    assert!(
+        !screen.contains("SANDBOX"),
+        "a configured Sovereign: {screen}"
+    );
+
+    // Organizations → Environments → an Environment's cards.
+    c.keys(": 'org digital-channels' enter").unwrap();
+    c.settle(LIMIT).await.unwrap();
+    let screen = c.screen(&ui());
+    assert!(screen.contains("digital-channels-stg"), "{screen}");
+    c.keys(": 'env digital-channels-stg' enter").unwrap();
+    c.settle(LIMIT).await.unwrap();
+    let Route::Env(env) = c.state.top() else {
+        panic!("not in an environment:\n{}", c.screen(&ui()))
+    };
+    assert_eq!(env.env, "digital-channels-stg");
+    let screen = c.screen(&ui());
+    assert!(screen.contains("payment-rail"), "{screen}");
+
+    // Promotions are not offered there: no key for them, and the key says why.
+    assert!(!screen.contains("promote"), "{screen}");
+    c.keys("P").unwrap();
+    let notice = c.state.notice.clone().expect("the key says why");
+    assert!(notice.text.contains("not offered"), "{}", notice.text);
+
+    // The Application goes Degraded on the platform: its card follows, no re-list.
+    {
+        let mut world = sb.state.world.write().await;
+        let now = world.now();
+        let record = world
+            .app_mut("digital-channels-stg", "payment-rail")
+            .unwrap();
+        let org = record.app.org.clone();
+        let changed = record.apply_status(AppStatus::Degraded, "readiness probe failing", now);
+        sb.state.bus.publish(
+            &org,
+            Some("digital-channels-stg"),
+            LiveEvent::ApplicationUpdated(Box::new(changed)),
+        );
+    }
+    until(&mut c, "the card turning degraded", |c| {
+        let Route::Env(env) = c.state.top() else {
+            return false;
+        };
+        env.shown()
+            .any(|a| a.name == "payment-rail" && a.status == AppStatus::Degraded)
+    })
+    .await;
+}
+
+/// A provisioning run on today's service, behind the session: the console lists the
+/// admin's runs, follows the running one with the token through live events the service
+/// drops, and holds exactly the service's list, in its order; the handover is shown
+/// without its one-time token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_is_followed_with_the_token_in_the_services_order() {
+    catalyst_tui::cli::install_tls_provider();
+    let sb = spawn(SandboxOptions {
+        speed: 40.0,
+        api: ApiMode::Catalyst,
+        faults: catalyst_tui::sandbox::Faults {
+            drop_live_every: Some(4),
+            ..Default::default()
+        },
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let mut c = console(&sb, "admin", Target::Deployments).await;
+    let screen = c.screen(&ui());
+    let Route::Deployments(list) = c.state.top() else {
+        panic!("not on the runs:\n{screen}")
+    };
+    let running = list
+        .runs
+        .value()
+        .expect("the runs are listed")
+        .runs
+        .iter()
+        .find(|r| !r.status.is_terminal())
+        .map(|r| r.id.clone())
+        .expect("the running run is listed");
+    c.keys(&format!(": 'deployment {running}' enter")).unwrap();
+    c.settle(LIMIT).await.unwrap();
+    let run = |c: &Headless| match c.state.top() {
+        Route::Deployment(v) => v.is_finished(),
+        _ => false,
+    };
+    until(&mut c, "the run's end", run).await;
+    let Route::Deployment(view) = c.state.top() else {
+        unreachable!()
+    };
+    // The service's own list, with the same token.
+    let token = keycloak_token(&sb, "admin").await;
+    let all: catalyst_tui::model::DeploymentEvents = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/deployments/{running}/events",
+            sb.base_url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(all.done);
+    let held: Vec<String> = view
+        .log()
+        .buffer()
+        .iter()
+        .map(|l| l.raw().to_string())
+        .collect();
+    let expected: Vec<String> = all
+        .events
+        .iter()
+        .flat_map(|e| {
+            let text = match e.handover() {
+                Some(h) => catalyst_tui::words::handover(&h.handover_url, h.expires_at.as_deref()),
+                None => e.message.clone(),
+            };
+            let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
+            text.split('\n')
+                .map(|p| catalyst_tui::views::logs::ansi::sanitize(p).0.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(held.len(), expected.len(), "lines held");
+    if let Some(i) = held.iter().zip(&expected).position(|(a, b)| a != b) {
+        panic!(
+            "out of the service's order at {i}: {:?} vs {:?}",
+            held[i], expected[i]
+        );
+    }
+    // The handover is shown, without its token.
+    let handover = held
+        .iter()
+        .find(|l| l.contains("handover ready at"))
+        .expect("the handover is in the log");
+    assert!(handover.contains("token=…"), "{handover}");
+    assert!(!held.iter().any(|l| l.contains(&token)), "no token shown");
+}
