@@ -71,7 +71,7 @@ pub struct Session {
 impl Session {
     /// Whether this Sovereign offers what `action` needs.
     pub fn offers(&self, action: crate::action::Action) -> bool {
-        !(self.catalyst && !crate::action::offered_by_catalyst_api(action))
+        !self.catalyst || crate::action::offered_by_catalyst_api(action)
     }
 }
 
