@@ -70,7 +70,7 @@ fn app(i: usize) -> Application {
             mode: PlacementMode::SingleRegion,
             regions: vec!["fsn".into()],
         },
-        pods: Pods { ready: 2, total: 3 },
+        pods: Pods::counted(2, 3),
         dependencies: vec![Dependency {
             name: "shared-postgres".into(),
             alias: None,

@@ -201,6 +201,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 (None, false) => {}
             }
             config.ca_file = profile.ca_file.clone();
+            config.api = profile.api;
             if let Some(issuer) = &profile.oidc_issuer {
                 config = config
                     .with_oidc(issuer, profile.oidc_client_id.as_deref())

@@ -477,7 +477,7 @@ async fn the_running_simulation_finishes_an_install_on_its_own() {
         .unwrap();
     eventually("live-site runs", || async {
         let a = layla.get_application(dev, "live-site").await.unwrap();
-        a.status == AppStatus::Running && a.pods == Pods { ready: 2, total: 2 }
+        a.status == AppStatus::Running && a.pods == Pods::counted(2, 2)
     })
     .await;
     let history = layla.application_history(dev, "live-site").await.unwrap();

@@ -94,6 +94,25 @@ pub struct Placement {
 pub struct Pods {
     pub ready: u32,
     pub total: u32,
+    /// Whether the Sovereign counts pods at all (catalyst-api does not): without, the
+    /// views say nothing about them rather than "0/0".
+    #[serde(skip, default = "counted")]
+    pub counted: bool,
+}
+
+fn counted() -> bool {
+    true
+}
+
+impl Pods {
+    /// `ready` of `total` pods, counted.
+    pub fn counted(ready: u32, total: u32) -> Self {
+        Pods {
+            ready,
+            total,
+            counted: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

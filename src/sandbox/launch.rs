@@ -118,9 +118,26 @@ pub async fn banner(running: &RunningSandbox) -> String {
         "Catalyst sandbox Sovereign: {} ({}, {})",
         s.name, s.domain, s.kind
     );
-    let _ = writeln!(out, "  console API    {base}/api/v1");
-    let _ = writeln!(out, "  provisioning   {base}/sovereign/api/v1");
-    let _ = writeln!(out, "  sign in        {base}/device");
+    let catalyst = running.state.opts.api == super::options::ApiMode::Catalyst;
+    if catalyst {
+        let _ = writeln!(
+            out,
+            "  catalyst-api   {base}/api/v1 (whoami, organizations, …)"
+        );
+        let _ = writeln!(
+            out,
+            "  provisioning   {base}/api/v1/deployments (behind the session)"
+        );
+    } else {
+        let _ = writeln!(out, "  console API    {base}/api/v1");
+        let _ = writeln!(out, "  provisioning   {base}/sovereign/api/v1");
+    }
+    let _ = writeln!(out, "  OIDC issuer    {base}/realms/sovereign");
+    let _ = writeln!(
+        out,
+        "                 (client kubectl; every persona's password is `sandbox`)"
+    );
+    let _ = writeln!(out, "  device sign-in {base}/device");
     let _ = writeln!(
         out,
         "                 (OAuth device flow, client_id {})",
@@ -162,7 +179,14 @@ pub async fn banner(running: &RunningSandbox) -> String {
         // Fits 80 columns: the blurb goes on the sign-in page, not here.
         let _ = writeln!(out, "  {:<8} {:<34} {}", p.id, roles.join(", "), teams);
     }
-    let _ = writeln!(out, "\nTry:  curl -s {base}/api/v1/meta");
+    if catalyst {
+        let _ = writeln!(
+            out,
+            "\nTry:  catalyst-tui login --api-url {base} --oidc-issuer {base}/realms/sovereign --oob"
+        );
+    } else {
+        let _ = writeln!(out, "\nTry:  curl -s {base}/api/v1/meta");
+    }
     let _ = write!(out, "Press Ctrl-C to stop.");
     out
 }

@@ -26,6 +26,8 @@ pub enum Problem {
     SessionExpired,
     /// The item is not there (any more).
     NotFound { message: String },
+    /// The Sovereign's API has no such data at all (catalyst-api): said, never retried.
+    NotOffered { message: String },
     /// Anything else: a message for people, the request id, and the retry key.
     Error {
         message: String,
@@ -52,9 +54,11 @@ impl Problem {
                     request_id,
                 }
             }
-            // "Not offered by this Sovereign" is shown like an absent item: its sentence,
-            // no retry (asking again cannot help).
-            ApiError::NotFound { .. } | ApiError::NotOffered { .. } => Problem::NotFound {
+            ApiError::NotFound { .. } => Problem::NotFound {
+                message: error.to_string(),
+            },
+            // Asking again cannot help: no retry.
+            ApiError::NotOffered { .. } => Problem::NotOffered {
                 message: error.to_string(),
             },
             _ => Problem::Error {

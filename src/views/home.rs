@@ -351,6 +351,10 @@ fn render_inbox(frame: &mut Frame, area: Rect, ui: &Ui, inbox: &Load<Inbox>) {
             Span::styled(words::INBOX_OPEN_HINT, dim),
         ]),
         None => match inbox.problem() {
+            // The server has no inbox (catalyst-api): nothing waits there.
+            Some(crate::state::load::Problem::NotOffered { .. }) => {
+                Line::styled(words::INBOX_NOT_OFFERED, dim)
+            }
             Some(_) => Line::styled(" Waiting for me: unavailable", dim),
             None => Line::styled(format!(" Waiting for me: {}", ui.glyphs.ellipsis), dim),
         },

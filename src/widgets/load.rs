@@ -85,6 +85,11 @@ pub fn render_problem(
             Line::styled(message.clone(), ui.style("text")),
             Line::styled("Press Esc to go back, or Ctrl-R to look again.", dim),
         ],
+        Problem::NotOffered { message } => vec![
+            Line::styled(words::NOT_OFFERED_TITLE, ui.style("text.dim")),
+            Line::raw(""),
+            Line::styled(message.clone(), ui.style("text")),
+        ],
         Problem::Error {
             message,
             request_id,

@@ -115,6 +115,12 @@ pub fn not_available(action: Action) -> String {
     )
 }
 
+/// The heading of a view whose data the Sovereign does not offer.
+pub const NOT_OFFERED_TITLE: &str = "Not offered by this Sovereign";
+
+/// The home's inbox line where the Sovereign has no inbox.
+pub const INBOX_NOT_OFFERED: &str = " Waiting for me: not offered by this Sovereign";
+
 /// What a key says on a Sovereign that does not offer what it needs.
 pub fn not_offered(action: Action) -> String {
     format!(

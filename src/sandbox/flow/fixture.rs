@@ -269,6 +269,7 @@ fn app(w: &mut World, env: &str, name: &str, version: &str, pods: u32, at: DateT
             pods: Pods {
                 ready: pods,
                 total: pods,
+                counted: true,
             },
             dependencies: vec![],
             used_by: vec![],

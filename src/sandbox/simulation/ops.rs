@@ -391,6 +391,7 @@ fn finish(
             rec.app.pods = Pods {
                 ready: total,
                 total,
+                counted: true,
             };
             let deploy = match rec.history.last_mut() {
                 Some(d) if d.outcome == DeployOutcome::InProgress => {
@@ -421,6 +422,7 @@ fn finish(
             rec.app.pods = Pods {
                 ready: total,
                 total,
+                counted: true,
             };
         }
     }

@@ -87,7 +87,7 @@ impl AppRecord {
                 mode,
                 regions: env.regions.clone(),
             },
-            pods: Pods { ready, total },
+            pods: Pods::counted(ready, total),
             dependencies: Vec::new(),
             used_by: Vec::new(),
             last_deploy: LastDeploy {
@@ -142,7 +142,7 @@ impl AppRecord {
         } else {
             self.app.placement.regions.clone()
         };
-        let Pods { ready, total } = self.app.pods;
+        let Pods { ready, total, .. } = self.app.pods;
         let visible = if self.app.status == AppStatus::Paused {
             0
         } else {
@@ -190,6 +190,7 @@ impl AppRecord {
                             .filter(|p| p.ready)
                             .count() as u32,
                         total: self.pods.iter().filter(in_region).count() as u32,
+                        counted: true,
                     },
                 }
             })

@@ -130,7 +130,9 @@ pub fn overview(app: &Application, now: DateTime<Utc>, glyphs: &Glyphs) -> Vec<D
         },
     ));
     doc.push(field("Placement", placement(&app.placement)));
-    doc.push(field("Pods", vec![pods_piece(app.pods)]));
+    if app.pods.counted {
+        doc.push(field("Pods", vec![pods_piece(app.pods)]));
+    }
     doc.push(field(
         "Depends on",
         if app.dependencies.is_empty() {
@@ -157,18 +159,24 @@ pub fn overview(app: &Application, now: DateTime<Utc>, glyphs: &Glyphs) -> Vec<D
         },
     ));
     let d = &app.last_deploy;
-    doc.push(field(
-        "Last deploy",
-        vec![
-            ("text", ago(d.at, now)),
-            ("text.dim", " by ".to_string()),
-            ("text", d.actor.clone()),
-            ("text.dim", ", version ".to_string()),
-            ("text", d.version.clone()),
-            ("text.dim", ", commit ".to_string()),
-            ("text", short_commit(&d.commit)),
-        ],
-    ));
+    doc.push(field("Last deploy", {
+        // Pieces the Sovereign does not say (catalyst-api: who, which commit) are
+        // left out rather than shown empty.
+        let mut pieces = vec![("text", ago(d.at, now))];
+        if !d.actor.is_empty() {
+            pieces.push(("text.dim", " by ".to_string()));
+            pieces.push(("text", d.actor.clone()));
+        }
+        if !d.version.is_empty() {
+            pieces.push(("text.dim", ", version ".to_string()));
+            pieces.push(("text", d.version.clone()));
+        }
+        if !d.commit.is_empty() {
+            pieces.push(("text.dim", ", commit ".to_string()));
+            pieces.push(("text", short_commit(&d.commit)));
+        }
+        pieces
+    }));
     if let Some(p) = &app.pending_promotion {
         doc.push(field(
             "Promotion",

@@ -34,7 +34,7 @@ pub fn application() -> Application {
             mode: PlacementMode::SingleRegion,
             regions: vec!["fsn".into()],
         },
-        pods: Pods { ready: 3, total: 3 },
+        pods: Pods::counted(3, 3),
         dependencies: vec![
             Dependency {
                 name: "shared-postgres".into(),
@@ -124,12 +124,12 @@ pub fn topology() -> TabData {
             RegionTopology {
                 region: "fsn".into(),
                 role: "active".into(),
-                pods: Pods { ready: 3, total: 3 },
+                pods: Pods::counted(3, 3),
             },
             RegionTopology {
                 region: "hel".into(),
                 role: "hot-standby".into(),
-                pods: Pods { ready: 1, total: 2 },
+                pods: Pods::counted(1, 2),
             },
         ],
     })

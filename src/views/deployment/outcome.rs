@@ -164,6 +164,7 @@ pub(super) fn outcome_lines(
             let why = match p {
                 Problem::Error { message, .. }
                 | Problem::NotFound { message }
+                | Problem::NotOffered { message }
                 | Problem::Restricted { message, .. } => message.clone(),
                 Problem::RateLimited { .. } => words::rate_limited(0),
                 Problem::SessionExpired => words::SIGN_IN_HINT.to_string(),
@@ -230,9 +231,9 @@ fn retry_lines(view: &DeploymentView, ui: &Ui, w: usize) -> Vec<Line<'static>> {
                 Problem::RateLimited { request_id, .. } => {
                     (words::rate_limited(0), request_id.clone())
                 }
-                Problem::NotFound { message } | Problem::Restricted { message, .. } => {
-                    (message.clone(), None)
-                }
+                Problem::NotFound { message }
+                | Problem::NotOffered { message }
+                | Problem::Restricted { message, .. } => (message.clone(), None),
                 Problem::SessionExpired => (words::SIGN_IN_HINT.to_string(), None),
             };
             let mut lines: Vec<Line> = styled(

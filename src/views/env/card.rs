@@ -38,9 +38,13 @@ pub fn short_endpoint(endpoint: &str) -> &str {
     endpoint.strip_prefix("https://").unwrap_or(endpoint)
 }
 
-/// `2/3`.
+/// `2/3`, or `–` where the Sovereign does not count pods.
 pub fn pods(app: &Application) -> String {
-    format!("{}/{}", app.pods.ready, app.pods.total)
+    if app.pods.counted {
+        format!("{}/{}", app.pods.ready, app.pods.total)
+    } else {
+        "–".to_string()
+    }
 }
 
 /// The key dependency of an Application (`uses shared-postgres +1`), or who uses a
@@ -63,8 +67,11 @@ pub fn dependency(app: &Application) -> String {
     }
 }
 
-/// `3 d ago by layla`.
+/// `3 d ago by layla` (`3 d ago` where the Sovereign does not say who).
 pub fn deployed(app: &Application, now: DateTime<Utc>) -> String {
+    if app.last_deploy.actor.is_empty() {
+        return ago(app.last_deploy.at, now);
+    }
     format!(
         "{} by {}",
         ago(app.last_deploy.at, now),
@@ -158,7 +165,11 @@ pub fn render_card(
     let dim = ui.style("text.dim");
     let text = ui.style("text");
     let status = status_span(ui, app);
-    let pods = format!("{} pods", pods(app));
+    let pods = if app.pods.counted {
+        format!("{} pods", pods(app))
+    } else {
+        String::new()
+    };
     let gap = inner_width.saturating_sub(status.content.width() + pods.width());
     let status_line = if gap >= 1 {
         Line::from(vec![

@@ -114,7 +114,9 @@ impl Poller {
                     Vec::new()
                 }
             }
-            Problem::NotFound { message } | Problem::Restricted { message, .. } => {
+            Problem::NotFound { message }
+            | Problem::NotOffered { message }
+            | Problem::Restricted { message, .. } => {
                 self.failed = Some(message.clone());
                 self.disarm();
                 Vec::new()

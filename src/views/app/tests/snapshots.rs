@@ -28,7 +28,7 @@ fn snapshot_overview_installing_ascii_mono() {
     let mut app = application();
     app.status = AppStatus::Updating;
     app.status_detail = "Rolling out 2.5.0 (2 of 3 pods).".into();
-    app.pods = Pods { ready: 2, total: 3 };
+    app.pods = Pods::counted(2, 3);
     app.progress = Some(Progress {
         percent: 45,
         step: "helm-upgrade".into(),

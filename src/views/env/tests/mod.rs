@@ -57,6 +57,7 @@ pub(super) fn app(s: Spec) -> Application {
         pods: Pods {
             ready: s.pods.0,
             total: s.pods.1,
+            counted: true,
         },
         dependencies: s
             .deps
