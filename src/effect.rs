@@ -95,6 +95,8 @@ pub enum Query {
     Jobs { deployment: String },
     /// One job with its executions.
     Job { deployment: String, job: String },
+    /// Run a failed job again (a `POST`, newer services).
+    RetryJob { deployment: String, job: String },
     /// A page of an execution's log lines, from line `from` (1-based).
     ExecutionLogs { execution: String, from: u64 },
     /// What waits for me, item by item: open promotions awaiting my review and pending
@@ -129,6 +131,7 @@ impl Query {
                 | Query::RetryPhase { .. }
                 | Query::Jobs { .. }
                 | Query::Job { .. }
+                | Query::RetryJob { .. }
                 | Query::ExecutionLogs { .. }
         )
     }

@@ -64,6 +64,8 @@ pub enum Data {
     Deployment(Box<DeploymentState>),
     Components(Box<ComponentsState>),
     Retry(Box<RetryOutcome>),
+    /// A job retry was dispatched.
+    JobRetried(Box<crate::model::JobRetryAnswer>),
     Jobs {
         jobs: Vec<Job>,
         batches: Vec<JobBatch>,

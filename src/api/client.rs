@@ -24,6 +24,13 @@ use zeroize::Zeroize;
 
 mod answers;
 
+/// How one attempt of a call failed: at the server that was asked (a read may be sent
+/// again), or in signing in for it (never sent again here).
+enum Failed {
+    Server(ApiError),
+    SignIn(ApiError),
+}
+
 /// The delay before a read is sent again after a transient failure (doubling).
 const READ_RETRY_DELAY: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -308,32 +315,38 @@ impl ApiClient {
         let mut attempt = 1;
         loop {
             match self.execute_once(call).await {
-                Err(e) if attempt < attempts && transient(&e) => {
+                Err(Failed::Server(e)) if attempt < attempts && transient(&e) => {
                     tokio::time::sleep(READ_RETRY_DELAY * 2u32.pow(attempt - 1)).await;
                     attempt += 1;
                 }
-                other => return other,
+                Err(Failed::Server(e) | Failed::SignIn(e)) => return Err(e),
+                Ok(answer) => return Ok(answer),
             }
         }
     }
 
     /// Sends a call once; after a 401 on an authenticated call, refreshes once (shared
     /// with every other request that failed at the same time) and sends it once more.
-    async fn execute_once(&self, call: &Call<'_>) -> Result<Answer, ApiError> {
+    async fn execute_once(&self, call: &Call<'_>) -> Result<Answer, Failed> {
         if call.auth != Auth::None {
             self.refresh_if_due().await;
         }
-        let (token, seen) = self.token_for(call.auth)?;
-        let (resp, request_id) = self.send_once(call, token.as_ref()).await?;
+        let (token, seen) = self.token_for(call.auth).map_err(Failed::SignIn)?;
+        let (resp, request_id) = self
+            .send_once(call, token.as_ref())
+            .await
+            .map_err(Failed::Server)?;
         let retry = resp.status() == reqwest::StatusCode::UNAUTHORIZED && token.is_some();
         if !retry {
-            return self.finish(resp, request_id).await;
+            return self.finish(resp, request_id).await.map_err(Failed::Server);
         }
         let first = self
             .error_from_response(resp, Some(request_id.clone()))
             .await;
+        // A refresh that fails is the identity provider's answer: not asked again here
+        // (the session keeper and the next call try again).
         if let Err(e) = self.refresh_after(seen).await {
-            return Err(match e {
+            return Err(Failed::SignIn(match e {
                 ApiError::SessionExpired {
                     detail,
                     request_id: None,
@@ -342,17 +355,20 @@ impl ApiClient {
                     request_id: first.request_id().map(Box::from),
                 },
                 other => other,
-            });
+            }));
         }
-        let (token, _) = self.token_for(call.auth)?;
-        let (resp, request_id) = self.send_once(call, token.as_ref()).await?;
+        let (token, _) = self.token_for(call.auth).map_err(Failed::SignIn)?;
+        let (resp, request_id) = self
+            .send_once(call, token.as_ref())
+            .await
+            .map_err(Failed::Server)?;
         if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
             // Even a fresh token is refused: the session is over.
             let err = self.error_from_response(resp, Some(request_id)).await;
             self.inner.session.expire();
-            return Err(err);
+            return Err(Failed::SignIn(err));
         }
-        self.finish(resp, request_id).await
+        self.finish(resp, request_id).await.map_err(Failed::Server)
     }
 
     /// Sends a call without a token and without the refresh machinery (discovery and the

@@ -16,7 +16,8 @@ use crate::api::console::with_query;
 use crate::api::error::ApiError;
 use crate::model::{
     ComponentsState, CreateDeployment, DeploymentCreated, DeploymentEvents, DeploymentList,
-    DeploymentState, ExecutionLogs, Job, JobBatch, JobBatches, JobDetail, JobList, RetryAnswer,
+    DeploymentState, ExecutionLogs, Job, JobBatch, JobBatches, JobDetail, JobList, JobRetryAnswer,
+    RetryAnswer,
 };
 
 /// Default and largest page of execution log lines the service serves.
@@ -198,7 +199,7 @@ impl ProvisioningClient {
 
     /// `POST /api/v1/deployments/{id}/jobs/{jobId}/retry` (newer services): runs the job
     /// again. Not retried on a transient error: the caller asks the operator again.
-    pub async fn retry_job(&self, id: &str, job_id: &str) -> Result<serde_json::Value, ApiError> {
+    pub async fn retry_job(&self, id: &str, job_id: &str) -> Result<JobRetryAnswer, ApiError> {
         let full = if job_id.contains(':') {
             job_id.to_string()
         } else {

@@ -92,6 +92,9 @@ pub async fn fetch(
         Query::Job { deployment, job } => Data::Job(Box::new(
             provisioning(client)?.job(&deployment, &job).await?,
         )),
+        Query::RetryJob { deployment, job } => Data::JobRetried(Box::new(
+            provisioning(client)?.retry_job(&deployment, &job).await?,
+        )),
         Query::ExecutionLogs { execution, from } => Data::ExecutionLogs(Box::new(
             provisioning(client)?
                 .execution_logs(&execution, from, Some(EXECUTION_PAGE))

@@ -483,6 +483,25 @@ pub struct ExecutionLogs {
     pub execution_finished: bool,
 }
 
+/// 200 answer of `POST /deployments/{id}/jobs/{jobId}/retry` (newer services): what was
+/// done to re-drive the job and the Execution that records the attempt.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobRetryAnswer {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub execution_id: String,
+    #[serde(default)]
+    pub requested_at: String,
+    #[serde(default)]
+    pub requested_by: String,
+}
+
 /// The sandbox's `GET /deployments` extension (absent on the real service, which answers
 /// 405 there): every run, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -36,6 +36,18 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// The problem in one sentence, for a line inside a view (a re-sync, a retry).
+    pub fn sentence(&self) -> String {
+        match self {
+            Problem::Error { message, .. }
+            | Problem::NotFound { message }
+            | Problem::NotOffered { message }
+            | Problem::Restricted { message, .. } => message.clone(),
+            Problem::RateLimited { .. } => crate::words::rate_limited(0),
+            Problem::SessionExpired => crate::words::SIGN_IN_HINT.to_string(),
+        }
+    }
+
     /// Classifies a failed fetch; `now` sets the rate-limit deadline.
     pub fn from_error(error: &ApiError, now: DateTime<Utc>) -> Problem {
         let request_id = error.request_id().map(str::to_string);

@@ -149,6 +149,29 @@ pub const LOAD_BALANCER: &str = "load balancer";
 pub const GITOPS_REPO: &str = "gitops";
 pub const PHASE1_OUTCOME: &str = "phase 1";
 pub const PHASE1_SUBSTATE: &str = "watch";
+pub const JOB_RETRY_TITLE: &str = "Retry the job";
+pub const JOB_NOT_FAILED: &str = "Only a failed job can be retried.";
+pub const JOB_NOT_READ: &str = "The job has not been read yet.";
+pub const FIELD_RETRY: &str = "Retry";
+pub const RETRY_SENDING_SHORT: &str = "asked; waiting for the service…";
+
+/// The question asked before a job retry.
+pub fn job_retry_question(job: &str, deployment: &str) -> String {
+    format!(
+        "Run the failed job {job} of run {deployment} again? The service re-drives its \
+         reconcile and records a new execution under your name."
+    )
+}
+
+/// What the service said it did for a job retry.
+pub fn job_retried(action: &str, by: &str) -> String {
+    match (action.is_empty(), by.is_empty()) {
+        (false, false) => format!("asked by {by}: {action}"),
+        (false, true) => action.to_string(),
+        (true, false) => format!("asked by {by}"),
+        (true, true) => "asked".to_string(),
+    }
+}
 
 /// A handover address with its expiry, as the run view and `follow` show it. The
 /// address carries a one-time sign-in token (`?token=…`): it is left out, so the line can

@@ -95,9 +95,11 @@ async fn session(State(sb): State<SharedSandbox>, req: Request, next: Next) -> R
     let (mut parts, body) = req.into_parts();
     match CatalystCaller::from_request_parts(&mut parts, &sb).await {
         Ok(CatalystCaller(caller)) => {
+            let admin = caller.is_sovereign_admin();
             parts.extensions.insert(newer::Session {
                 email: caller.me.email.clone(),
-                admin: caller.is_sovereign_admin(),
+                admin,
+                operator: admin || caller.me.roles.iter().any(|b| b.role == RoleName::OrgAdmin),
             });
             next.run(Request::from_parts(parts, body)).await
         }

@@ -251,6 +251,47 @@ impl JobsStore {
         }
     }
 
+    /// Runs a failed job again, as today's service does: re-drives its HelmRelease and
+    /// records attempt N+1 as a new Execution whose first line names who asked. The
+    /// sandbox's reconcile then succeeds a second later. `Err` with the job's status when
+    /// it is not failed; `Ok(None)` when there is no such job.
+    pub fn retry(
+        &mut self,
+        job_id: &str,
+        operator: &str,
+        t: DateTime<Utc>,
+        rng: &mut Rng,
+    ) -> Result<Option<(Job, String, String)>, JobStatus> {
+        let Some(rec) = self.find_job(job_id) else {
+            return Ok(None);
+        };
+        if rec.job.status != JobStatus::Failed {
+            return Err(rec.job.status);
+        }
+        let (job_name, app) = (rec.job.job_name.clone(), rec.job.app_id.clone());
+        let action = format!("annotated HelmRelease bp-{app} for reconcile");
+        let exec_id = self.start_execution(&job_name, t, rng);
+        self.append(
+            &exec_id,
+            t,
+            "INFO",
+            format!(
+                "[retry] requested by {operator} at {} — {action}",
+                t.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+        );
+        let done = t + chrono::Duration::seconds(1);
+        self.append(
+            &exec_id,
+            done,
+            "INFO",
+            format!("Helm upgrade succeeded for release {app}/{app} with chart bp-{app}"),
+        );
+        self.finish_execution(&exec_id, ExecutionStatus::Succeeded, done);
+        let job = self.find_job(job_id).map(|r| r.job.clone());
+        Ok(job.map(|j| (j, exec_id, action)))
+    }
+
     fn find_job(&self, job_id: &str) -> Option<&JobRec> {
         self.jobs.iter().find(|j| j.job.id == job_id)
     }

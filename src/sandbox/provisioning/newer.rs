@@ -25,6 +25,9 @@ pub struct Session {
     pub email: String,
     /// A sovereign-admin: reads every owner's runs.
     pub admin: bool,
+    /// Operator tier or higher (an admin of the Sovereign or of an Organization): may
+    /// re-drive jobs.
+    pub operator: bool,
 }
 
 /// How long a handover link stays valid.
@@ -76,6 +79,53 @@ pub fn list(reg: &Registry, caller: Option<&Session>) -> Response {
         })
         .collect();
     json(StatusCode::OK, &serde_json::json!({ "deployments": rows }))
+}
+
+/// `POST /api/v1/deployments/{id}/jobs/{jobId}/retry` of today's service: the run's
+/// owner (or an admin) at operator tier re-drives a failed job.
+pub fn retry_job(
+    reg: &mut Registry,
+    id: &str,
+    job_id: &str,
+    caller: Option<&Session>,
+    now: DateTime<Utc>,
+) -> Response {
+    let Some(run) = reg.get_mut(id).filter(|r| may_read(r, caller)) else {
+        return not_yours();
+    };
+    let Some(caller) = caller.filter(|c| c.operator) else {
+        return json(
+            StatusCode::FORBIDDEN,
+            &serde_json::json!({
+                "detail": "retrying a reconcile requires operator tier or higher",
+                "error": "forbidden",
+            }),
+        );
+    };
+    match run.retry_job(job_id, &caller.email, now) {
+        Ok(Some((job, execution, action))) => json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "action": action,
+                "executionId": execution,
+                "id": job.id,
+                "kind": "install",
+                "requestedAt": rfc3339_secs(now),
+                "requestedBy": caller.email,
+            }),
+        ),
+        Ok(None) => json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({ "error": "job-not-found" }),
+        ),
+        Err(status) => json(
+            StatusCode::CONFLICT,
+            &serde_json::json!({
+                "detail": format!("job status {:?} is not a failed/degraded state", status.as_str()),
+                "error": "not-retryable",
+            }),
+        ),
+    }
 }
 
 /// The event a run that ended ready announces its handover with: its message is the

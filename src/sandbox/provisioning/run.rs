@@ -476,6 +476,18 @@ impl Run {
         &self.jobs
     }
 
+    /// Runs a failed job again (today's service); see [`JobsStore::retry`].
+    pub fn retry_job(
+        &mut self,
+        job_id: &str,
+        operator: &str,
+        t: DateTime<Utc>,
+    ) -> Result<Option<(crate::model::Job, String, String)>, crate::model::JobStatus> {
+        let result = self.jobs.retry(job_id, operator, t, &mut self.rng);
+        self.bump();
+        result
+    }
+
     /// `/components/state`: the watcher's cache while it runs, else rows rebuilt from
     /// `componentStates` (no message, zero time, no dependencies), sorted by id.
     pub fn components(&self) -> (bool, Vec<ComponentState>) {

@@ -160,17 +160,9 @@ pub(super) fn outcome_lines(
         view.components_problem
             .as_ref()
             .map(|why| words::resync_part_failed("component", why)),
-        view.state_problem.as_ref().map(|p| {
-            let why = match p {
-                Problem::Error { message, .. }
-                | Problem::NotFound { message }
-                | Problem::NotOffered { message }
-                | Problem::Restricted { message, .. } => message.clone(),
-                Problem::RateLimited { .. } => words::rate_limited(0),
-                Problem::SessionExpired => words::SIGN_IN_HINT.to_string(),
-            };
-            words::resync_part_failed("state", &why)
-        }),
+        view.state_problem
+            .as_ref()
+            .map(|p| words::resync_part_failed("state", &p.sentence())),
     ]
     .into_iter()
     .flatten()

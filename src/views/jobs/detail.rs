@@ -4,6 +4,10 @@
 //!
 //! Read again every few seconds while on top (see [`super::poll`]); the selection stays
 //! on the same execution when a new one arrives at the head of the list.
+//!
+//! `retry-phase` on a failed job asks first, then has today's service run it again
+//! (`POST …/jobs/{jobId}/retry`); the answer (what was done, by whom) or the refusal is
+//! shown among the job's fields, and the new execution arrives with the next read.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -13,11 +17,12 @@ use super::poll::{JOBS_EVERY, Poller, settle_polled};
 use crate::action::Action;
 use crate::api::ApiError;
 use crate::effect::{Effect, Query, RequestId};
-use crate::model::{Execution, JobDetail, LiveEvent};
+use crate::model::{Execution, JobDetail, JobStatus, LiveEvent};
 use crate::msg::Data;
 use crate::state::list::ListState;
 use crate::state::load::{Load, Problem};
 use crate::ui::Ui;
+use crate::views::overlays::confirm::Confirm;
 use crate::views::{Cx, Outcome, Scope, Target, View};
 use crate::words;
 
@@ -35,6 +40,21 @@ pub struct JobView {
     /// The selected execution.
     pub list: ListState,
     pub poll: Poller,
+    /// A retry asked for, and its answer.
+    pub retry: JobRetry,
+}
+
+/// Where a job retry stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum JobRetry {
+    #[default]
+    None,
+    /// Sent; waiting for the answer.
+    Sending(RequestId),
+    /// The service re-drove the job.
+    Done(crate::model::JobRetryAnswer),
+    /// The service refused, or the request failed.
+    Failed(Problem),
 }
 
 impl JobView {
@@ -45,6 +65,19 @@ impl JobView {
             detail: Load::Idle,
             list: ListState::default(),
             poll: Poller::new(JOBS_EVERY),
+            retry: JobRetry::None,
+        }
+    }
+
+    /// Why the job cannot be retried now, if it cannot.
+    fn retry_refusal(&self) -> Option<&'static str> {
+        if matches!(self.retry, JobRetry::Sending(_)) {
+            return Some(words::RETRY_UNDER_WAY);
+        }
+        match self.detail.value() {
+            Some(d) if d.job.status == JobStatus::Failed => None,
+            Some(_) => Some(words::JOB_NOT_FAILED),
+            None => Some(words::JOB_NOT_READ),
         }
     }
 
@@ -93,6 +126,14 @@ impl View for JobView {
             return Outcome::Done(Vec::new());
         }
         match action {
+            Action::RetryPhase => match self.retry_refusal() {
+                Some(why) => Outcome::Say(why.to_string()),
+                None => Outcome::Confirm(Confirm {
+                    title: words::JOB_RETRY_TITLE.to_string(),
+                    question: words::job_retry_question(self.name(), &self.deployment),
+                    action: Action::RetryPhase,
+                }),
+            },
             Action::Open | Action::MoveRight => match self.executions().get(self.list.selected) {
                 Some(e) => Outcome::Open(Target::ExecutionLog {
                     deployment: self.deployment.clone(),
@@ -105,12 +146,40 @@ impl View for JobView {
         }
     }
 
+    fn on_confirmed(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        if action != Action::RetryPhase || self.retry_refusal().is_some() {
+            return Outcome::Ignored;
+        }
+        let (request, effect) = cx.fetch(Query::RetryJob {
+            deployment: self.deployment.clone(),
+            job: self.job.clone(),
+        });
+        self.retry = JobRetry::Sending(request);
+        Outcome::Done(vec![effect])
+    }
+
     fn on_fetched(
         &mut self,
         request: RequestId,
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
+        if self.retry == JobRetry::Sending(request) {
+            self.retry = match result {
+                Ok(Data::JobRetried(answer)) => JobRetry::Done((**answer).clone()),
+                Ok(_) => JobRetry::Failed(Problem::Error {
+                    message: words::UNEXPECTED_ANSWER.to_string(),
+                    request_id: None,
+                }),
+                Err(e) => JobRetry::Failed(Problem::from_error(e, cx.now)),
+            };
+            // The new execution comes with the next read (unless one is under way).
+            return Some(if self.detail.in_flight() {
+                Vec::new()
+            } else {
+                self.load(cx)
+            });
+        }
         let selected = self.selected_id();
         let effects =
             settle_polled(
@@ -158,7 +227,16 @@ impl View for JobView {
     }
 
     fn hints(&self) -> &'static [Action] {
-        &[Action::Open, Action::Refresh, Action::Back, Action::Help]
+        match self.detail.value() {
+            Some(d) if d.job.status == JobStatus::Failed => &[
+                Action::Open,
+                Action::RetryPhase,
+                Action::Refresh,
+                Action::Back,
+                Action::Help,
+            ],
+            _ => &[Action::Open, Action::Refresh, Action::Back, Action::Help],
+        }
     }
 
     fn actions(&self) -> &'static [Action] {
@@ -172,6 +250,7 @@ impl View for JobView {
             Action::Open,
             Action::MoveRight,
             Action::Copy,
+            Action::RetryPhase,
         ]
     }
 

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 use unicode_width::UnicodeWidthStr;
 
-use super::detail::{FIELD_ROWS, JobView};
+use super::detail::{FIELD_ROWS, JobRetry, JobView};
 use super::list::{JobsData, JobsView};
 use super::marks::{
     execution_status_mark, job_duration, job_status, long_time, refreshed, short_time,
@@ -257,6 +257,23 @@ pub fn job(view: &JobView, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime
             text,
         ),
     ];
+    let mut lines = lines;
+    match &view.retry {
+        JobRetry::None => {}
+        JobRetry::Sending(_) => lines.push(field(
+            words::FIELD_RETRY,
+            words::RETRY_SENDING_SHORT.to_string(),
+            dim,
+        )),
+        JobRetry::Done(a) => lines.push(field(
+            words::FIELD_RETRY,
+            words::job_retried(&a.action, &a.requested_by),
+            ui.style("success"),
+        )),
+        JobRetry::Failed(p) => {
+            lines.push(field(words::FIELD_RETRY, p.sentence(), ui.style("error")))
+        }
+    }
     frame.render_widget(Paragraph::new(lines), head);
     if detail.executions.is_empty() {
         render_empty(
