@@ -2,16 +2,19 @@
 //! live events subscription following the view on top and the streams (provisioning
 //! runs, operation logs) the route stack follows, batched so a flood of lines is one
 //! message every [`BATCH_WINDOW`]. Every result comes back as an [`Event`] on the loop's
-//! channel; nothing here touches the state.
+//! channel; nothing here touches the state. A sign-in through the realm (`oidc`) runs as
+//! one task per attempt; pasted codes reach it on a channel and Esc cancels it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use secrecy::SecretString;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Event;
 use super::fetch::{fetch, provisioning};
+use super::oidc::{RedirectChoice, oidc_sign_in};
 use super::remember::{self, Remembered};
 use super::startup::{SignInMethod, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
@@ -38,8 +41,14 @@ pub struct Runner {
     tx: mpsc::Sender<Event>,
     method: SignInMethod,
     live: Option<(Scope, CancellationToken)>,
-    /// Fetches and sign-ins started whose answer has not come back yet.
+    /// Fetches started whose answer has not come back yet.
     pending: usize,
+    /// A sign-in (or a pasted code) waits for its answer.
+    signing: bool,
+    /// The client a realm sign-in signs in before the first one succeeded.
+    oidc_client: Option<ApiClient>,
+    /// The realm sign-in under way: where pasted codes go, what stops it.
+    oidc: Option<(mpsc::Sender<SecretString>, CancellationToken)>,
     /// The streams followed, each with what stops it.
     streams: Vec<(StreamSpec, CancellationToken)>,
     /// Numbers each follow of a stream (a view skips the replay of a new follow).
@@ -67,6 +76,9 @@ impl Runner {
             method,
             live: None,
             pending: 0,
+            signing: false,
+            oidc_client: None,
+            oidc: None,
             streams: Vec::new(),
             generation: 0,
             remembered: Remembered::default(),
@@ -90,6 +102,7 @@ impl Runner {
     /// The signed-in client changed: run what waited, restart the subscription.
     pub fn connected(&mut self, client: ApiClient) {
         self.client = Some(client);
+        self.oidc = None;
         if let Some((_, cancel)) = self.live.take() {
             cancel.cancel();
         }
@@ -118,23 +131,25 @@ impl Runner {
     /// Answers still to come (fetches and sign-ins); 0 means the console is idle but for
     /// live events and timers.
     pub fn pending(&self) -> usize {
-        self.pending
+        self.pending + usize::from(self.signing)
     }
 
     /// Counts an answer the runner did not start itself (the first device sign-in).
     pub fn expect_answer(&mut self) {
-        self.pending += 1;
+        self.signing = true;
     }
 
     /// Notes that `event` came back (call for every event received).
     pub fn received(&mut self, event: &Event) {
-        if matches!(
-            event,
+        match event {
+            Event::Msg(Msg::Fetched { .. }) => self.pending = self.pending.saturating_sub(1),
+            // A realm sign-in waits for the person once its address is shown, and again
+            // after a refused code: nothing is owed until a code is pasted.
             Event::Connected(_)
-                | Event::Msg(Msg::Fetched { .. })
-                | Event::Msg(Msg::SignIn(SignInMsg::Failed(_)))
-        ) {
-            self.pending = self.pending.saturating_sub(1);
+            | Event::Msg(Msg::SignIn(
+                SignInMsg::Failed(_) | SignInMsg::Authorize(_) | SignInMsg::Refused { .. },
+            )) => self.signing = false,
+            Event::Msg(_) => {}
         }
     }
 
@@ -175,6 +190,25 @@ impl Runner {
                 });
             }
             Effect::SignIn { persona } => self.sign_in(persona),
+            Effect::SubmitCode(code) => {
+                let sent = self
+                    .oidc
+                    .as_ref()
+                    .is_some_and(|(codes, _)| codes.try_send(code.secret().clone()).is_ok());
+                if sent {
+                    self.signing = true;
+                } else {
+                    let reason = words::SIGNIN_NOT_WAITING.to_string();
+                    let msg = Msg::SignIn(SignInMsg::Refused { reason });
+                    let _ = self.tx.try_send(Event::Msg(msg));
+                }
+            }
+            Effect::CancelSignIn => {
+                if let Some((_, cancel)) = self.oidc.take() {
+                    cancel.cancel();
+                }
+                self.signing = false;
+            }
             Effect::SaveFile { path, contents } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -207,7 +241,13 @@ impl Runner {
         if matches!(self.method, SignInMethod::Device) && self.client.is_none() {
             return;
         }
-        self.pending += 1;
+        if let SignInMethod::Oidc { .. } = self.method {
+            if let Some(client) = self.client.clone().or_else(|| self.oidc_client.clone()) {
+                self.start_oidc(client, true);
+            }
+            return;
+        }
+        self.signing = true;
         let tx = self.tx.clone();
         let method = self.method.clone();
         let client = self.client.clone();
@@ -225,7 +265,37 @@ impl Runner {
                     sandbox_sign_in(base_url, provisioning_url.as_deref(), &persona, config).await
                 }
                 (SignInMethod::Device, Some(client)) => device_sign_in(client, true, &tx).await,
-                (SignInMethod::Device, None) => unreachable_without_client(),
+                (SignInMethod::Device | SignInMethod::Oidc { .. }, None)
+                | (SignInMethod::Oidc { .. }, Some(_)) => unreachable_without_client(),
+            };
+            let event = match result {
+                Ok(connected) => Event::Connected(Box::new(connected)),
+                Err(e) => Event::Msg(Msg::SignIn(SignInMsg::Failed(e))),
+            };
+            let _ = tx.send(event).await;
+        });
+    }
+
+    /// Signs `client` in through its realm (`force`: even when it has a session), with
+    /// the redirect of the [`SignInMethod::Oidc`] method (out of band for another).
+    pub fn start_oidc(&mut self, client: ApiClient, force: bool) {
+        if let Some((_, cancel)) = self.oidc.take() {
+            cancel.cancel();
+        }
+        let choice = match self.method {
+            SignInMethod::Oidc { redirect } => redirect,
+            _ => RedirectChoice::OutOfBand,
+        };
+        self.oidc_client = Some(client.clone());
+        self.signing = true;
+        let (codes, rx) = mpsc::channel(4);
+        let cancel = self.root.child_token();
+        self.oidc = Some((codes, cancel.clone()));
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = tokio::select! {
+                r = oidc_sign_in(client, force, choice, rx, tx.clone()) => r,
+                () = cancel.cancelled() => return,
             };
             let event = match result {
                 Ok(connected) => Event::Connected(Box::new(connected)),
