@@ -31,12 +31,42 @@ fn ui() -> Ui {
 }
 
 fn console(sb: &RunningSandbox, redirect: RedirectChoice) -> Headless {
+    console_with(sb, redirect, TokenSource::None, Target::Home)
+}
+
+fn oidc_client(sb: &RunningSandbox, tokens: TokenSource) -> ApiClient {
     let issuer = format!("{}/realms/sovereign", sb.base_url);
     let config = contract_support::config(sb, None)
         .with_oidc(&issuer, None)
         .unwrap();
-    let client = ApiClient::new(config, TokenSource::None).unwrap();
-    Headless::with_oidc(client, redirect, (80, 24), Target::Home)
+    ApiClient::new(config, tokens).unwrap()
+}
+
+fn console_with(
+    sb: &RunningSandbox,
+    redirect: RedirectChoice,
+    tokens: TokenSource,
+    open: Target,
+) -> Headless {
+    Headless::with_oidc(oidc_client(sb, tokens), redirect, (80, 24), open)
+}
+
+/// Signs in out of band: the browser as `persona`, the page's code pasted, Enter.
+async fn paste_code_of(c: &mut Headless, persona: &str) -> String {
+    let url = address(c).await;
+    let page = browser()
+        .get(format!("{url}&persona={persona}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = code_in(&page);
+    c.input(Input::Paste(code.clone()));
+    c.keys("enter").unwrap();
+    c.settle(LIMIT).await.unwrap();
+    code
 }
 
 /// Waits until the sign-in overlay shows; its address.
@@ -154,4 +184,44 @@ async fn the_browser_coming_back_to_the_loopback_signs_in_without_a_paste() {
     }
     c.settle(LIMIT).await.unwrap();
     signed_in_as_layla(&c, &code);
+}
+
+#[tokio::test]
+async fn a_refused_refresh_brings_the_realms_sign_in_back_and_keeps_the_view() {
+    let sb = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("tokens.json");
+    let mut c = console_with(
+        &sb,
+        RedirectChoice::OutOfBand,
+        TokenSource::cache(&cache),
+        Target::Org("digital-channels".into()),
+    );
+    paste_code_of(&mut c, "layla").await;
+    assert!(c.state.session.me.is_some());
+    assert_eq!(c.state.routes.len(), 2);
+
+    // Another holder of the same tokens renews them, rotating the refresh token away;
+    // then the access token expires on the server's clock.
+    let copy = dir.path().join("copy.json");
+    std::fs::copy(&cache, &copy).unwrap();
+    oidc_client(&sb, TokenSource::cache(&copy))
+        .recover_from_unauthorized()
+        .await
+        .unwrap();
+    sb.state.world.write().await.clock_skew += chrono::TimeDelta::seconds(3_600);
+    c.keys("ctrl-r").unwrap();
+    c.settle(LIMIT).await.unwrap();
+    let screen = c.screen(&ui());
+    assert!(screen.contains("Session expired"), "{screen}");
+
+    // Enter signs in again through the realm; the view stays where it was.
+    c.keys("enter").unwrap();
+    let code = paste_code_of(&mut c, "layla").await;
+    assert!(c.state.overlays.is_empty(), "{:?}", c.state.overlays);
+    assert!(!c.state.session.expired);
+    assert_eq!(c.state.routes.len(), 2, "the view was kept");
+    let screen = c.screen(&ui());
+    assert!(screen.contains("digital-channels-prod"), "{screen}");
+    assert!(!screen.contains(&code));
 }
