@@ -103,7 +103,10 @@ fn signed_in_as_layla(c: &Headless, code: &str) {
     assert_eq!(me.sub, "layla");
     let screen = c.screen(&ui());
     assert!(screen.contains("Layla"), "{screen}");
-    assert!(screen.contains("digital-channels"), "the home view: {screen}");
+    assert!(
+        screen.contains("digital-channels"),
+        "the home view: {screen}"
+    );
     assert!(!screen.contains(code), "the code on screen: {screen}");
 }
 
@@ -114,7 +117,10 @@ async fn a_profile_with_an_issuer_signs_in_by_pasting_the_realms_code() {
     let url = address(&mut c).await;
     let screen = c.screen(&ui());
     assert!(screen.contains("Sign in"), "{screen}");
-    assert!(screen.contains("/realms/sovereign/protocol/openid-"), "{screen}");
+    assert!(
+        screen.contains("/realms/sovereign/protocol/openid-"),
+        "{screen}"
+    );
     assert!(screen.contains("paste the code"), "{screen}");
 
     // A wrong code is refused; the prompt stays for another paste.
@@ -124,7 +130,12 @@ async fn a_profile_with_an_issuer_signs_in_by_pasting_the_realms_code() {
     let Some(Overlay::Authorize(a)) = c.state.overlays.last() else {
         panic!("the prompt closed on a refusal")
     };
-    assert!(a.note.as_deref().unwrap_or_default().contains("not accepted"));
+    assert!(
+        a.note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not accepted")
+    );
     assert!(c.state.session.me.is_none());
 
     // The browser signs in as layla; the page shows the code, which is pasted with its
@@ -180,7 +191,10 @@ async fn the_browser_coming_back_to_the_loopback_signs_in_without_a_paste() {
     assert!(page.status().is_success(), "{}", page.status());
     // The sign-in finishes without anything pasted.
     while c.state.session.me.is_none() {
-        assert!(c.next_event(LIMIT).await, "no sign-in after the loopback answer");
+        assert!(
+            c.next_event(LIMIT).await,
+            "no sign-in after the loopback answer"
+        );
     }
     c.settle(LIMIT).await.unwrap();
     signed_in_as_layla(&c, &code);

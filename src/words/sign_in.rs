@@ -37,7 +37,9 @@ pub const SIGNIN_CANCELLED: &str = "Sign-in cancelled. Press Enter to sign in.";
 
 /// "Waiting for the browser to come back to http://localhost:8000, or paste the code:".
 pub fn signin_waiting(loopback: &str) -> String {
-    format!("Waiting for the browser to come back to {loopback}, or paste the code and press Enter:")
+    format!(
+        "Waiting for the browser to come back to {loopback}, or paste the code and press Enter:"
+    )
 }
 
 /// The pasted code as shown: its first characters only, never the whole of it.
@@ -59,4 +61,5 @@ pub fn signin_loopback_ended(reason: &str) -> String {
 pub fn signin_title(name: &str) -> String {
     format!("{SIGNIN_TITLE} · {name}")
 }
-pub const SIGNIN_NOT_WAITING: &str = "no sign-in waits for a code any more; press Esc and sign in again";
+pub const SIGNIN_NOT_WAITING: &str =
+    "no sign-in waits for a code any more; press Esc and sign in again";

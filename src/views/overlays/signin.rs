@@ -107,10 +107,10 @@ impl Authorize {
             KeyCode::Char(_) if self.code.is_empty() && action == Some(Action::Copy) => {
                 return self.copy();
             }
-            KeyCode::Char(c) if !ctrl && !c.is_control() && !c.is_whitespace() => {
-                if self.code.len() < MAX_CODE {
-                    self.code.push(c);
-                }
+            KeyCode::Char(c)
+                if !ctrl && !c.is_control() && !c.is_whitespace() && self.code.len() < MAX_CODE =>
+            {
+                self.code.push(c);
             }
             _ => {}
         }
@@ -190,13 +190,8 @@ impl Authorize {
         }
         lines.push(Line::styled(words::SIGNIN_KEYS, dim));
         // Long notes wrap: count their rows.
-        let rows: usize = lines
-            .iter()
-            .map(|l| l.width().div_ceil(width).max(1))
-            .sum();
-        let height = u16::try_from(rows + 2)
-            .unwrap_or(u16::MAX)
-            .min(area.height);
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
         let popup = Rect {
             x: area.x,
             y: area.y + (area.height - height) / 2,

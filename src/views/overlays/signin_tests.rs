@@ -65,7 +65,10 @@ fn a_paste_is_sanitised_and_never_submits() {
     paste(&mut s, "abc\ndef");
     assert_eq!(overlay(&s).code, "abcdef");
     // A pasted redirect address gives its code.
-    paste(&mut s, &format!("http://localhost:8000/?state=x&code={CODE}"));
+    paste(
+        &mut s,
+        &format!("http://localhost:8000/?state=x&code={CODE}"),
+    );
     assert_eq!(overlay(&s).code, CODE);
     assert_eq!(sanitise(&"x".repeat(MAX_CODE + 10)).len(), MAX_CODE);
 }
@@ -124,7 +127,10 @@ fn esc_cancels_and_enter_signs_in_again() {
     assert_eq!(s.session.error.as_deref(), Some(words::SIGNIN_CANCELLED));
     let shown = screen(&s, false);
     assert!(shown.contains("Press Enter to sign in"), "{shown}");
-    assert_eq!(press(&mut s, "enter"), vec![Effect::SignIn { persona: None }]);
+    assert_eq!(
+        press(&mut s, "enter"),
+        vec![Effect::SignIn { persona: None }]
+    );
     assert!(s.session.signing_in);
 }
 
@@ -160,7 +166,10 @@ fn the_code_is_never_on_screen() {
     let mut s = prompted(None);
     paste(&mut s, CODE);
     let shown = screen(&s, false);
-    assert!(!shown.contains("SplxlO") && !shown.contains("SECRET"), "{shown}");
+    assert!(
+        !shown.contains("SplxlO") && !shown.contains("SECRET"),
+        "{shown}"
+    );
     assert!(shown.contains("Splx…"), "{shown}");
 }
 
@@ -186,8 +195,7 @@ fn snapshot_signin_80x24() {
     msg(
         &mut s,
         SignInMsg::Refused {
-            reason: "the identity provider refused the code: invalid_grant (Code not valid)"
-                .into(),
+            reason: "the identity provider refused the code: invalid_grant (Code not valid)".into(),
         },
     );
     insta::assert_snapshot!("signin_refused_80x24", screen(&s, false));
