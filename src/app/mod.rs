@@ -13,6 +13,7 @@ pub mod oidc;
 pub mod pace;
 pub mod remember;
 pub mod runner;
+pub mod save;
 pub mod startup;
 
 use std::io::{self, Stdout};

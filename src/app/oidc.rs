@@ -2,8 +2,8 @@
 //! UI task: discovery, the authorization address sent to the screen
 //! ([`SignInMsg::Authorize`]), then whichever comes first of the browser's answer on the
 //! loopback redirect and a code the operator pastes. A refused code is reported
-//! ([`SignInMsg::Refused`]) and the same authorization waits for another; cancelling is
-//! the runner's (it drops the task).
+//! ([`SignInMsg::Refused`]) and the same authorization waits for another. [`RealmSignIn`]
+//! is the runner's handle on the attempt under way (codes in, Esc cancels it).
 //!
 //! ## Which redirect
 //!
@@ -20,12 +20,15 @@
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::Event;
 use super::startup::{Connected, finish_signed_in};
 use crate::api::auth::oidc::{DEFAULT_LOOPBACK_PORT, OidcClient, PendingAuthorization, Redirect};
 use crate::api::{ApiClient, ApiError};
+use crate::effect::SignInCode;
 use crate::msg::{AuthorizePrompt, Msg, SignInMsg};
+use crate::words;
 
 /// The environment variable that overrides the redirect (see the module docs).
 pub const REDIRECT_ENV: &str = "CATALYST_OIDC_REDIRECT";
@@ -84,6 +87,75 @@ impl RedirectChoice {
                 }
             }
         }
+    }
+}
+
+/// The runner's side of the sign-in through the realm: the client it signs in (kept for
+/// signing in again before a first success), and the attempt under way: where pasted
+/// codes go and what stops it.
+#[derive(Default)]
+pub struct RealmSignIn {
+    client: Option<ApiClient>,
+    under_way: Option<(mpsc::Sender<SecretString>, CancellationToken)>,
+}
+
+impl RealmSignIn {
+    /// Starts an attempt (stopping one under way) that ends with `Event::Connected` or a
+    /// failure on `tx`, unless `cancel` stops it first.
+    pub fn start(
+        &mut self,
+        client: ApiClient,
+        force: bool,
+        choice: RedirectChoice,
+        tx: mpsc::Sender<Event>,
+        cancel: CancellationToken,
+    ) {
+        self.cancel();
+        self.client = Some(client.clone());
+        let (codes, rx) = mpsc::channel(4);
+        self.under_way = Some((codes, cancel.clone()));
+        tokio::spawn(async move {
+            let result = tokio::select! {
+                r = oidc_sign_in(client, force, choice, rx, tx.clone()) => r,
+                () = cancel.cancelled() => return,
+            };
+            let event = match result {
+                Ok(connected) => Event::Connected(Box::new(connected)),
+                Err(e) => Event::Msg(Msg::SignIn(SignInMsg::Failed(e))),
+            };
+            let _ = tx.send(event).await;
+        });
+    }
+
+    /// Hands a pasted code to the attempt under way; `false` (and a refusal on `tx`)
+    /// when none waits for one.
+    pub fn submit(&self, code: &SignInCode, tx: &mpsc::Sender<Event>) -> bool {
+        let sent = self
+            .under_way
+            .as_ref()
+            .is_some_and(|(codes, _)| codes.try_send(code.secret().clone()).is_ok());
+        if !sent {
+            let reason = words::SIGNIN_NOT_WAITING.to_string();
+            let _ = tx.try_send(Event::Msg(Msg::SignIn(SignInMsg::Refused { reason })));
+        }
+        sent
+    }
+
+    /// Stops the attempt under way (its loopback listener closes with it).
+    pub fn cancel(&mut self) {
+        if let Some((_, cancel)) = self.under_way.take() {
+            cancel.cancel();
+        }
+    }
+
+    /// The attempt succeeded: nothing waits for codes any more.
+    pub fn done(&mut self) {
+        self.under_way = None;
+    }
+
+    /// The client signed in through the realm.
+    pub fn client(&self) -> Option<ApiClient> {
+        self.client.clone()
     }
 }
 

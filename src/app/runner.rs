@@ -5,17 +5,16 @@
 //! channel; nothing here touches the state. A sign-in through the realm (`oidc`) runs as
 //! one task per attempt; pasted codes reach it on a channel and Esc cancels it.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use secrecy::SecretString;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Event;
 use super::fetch::{fetch, provisioning};
-use super::oidc::{RedirectChoice, oidc_sign_in};
+use super::oidc::{RealmSignIn, RedirectChoice};
 use super::remember::{self, Remembered};
+use super::save::save_new;
 use super::startup::{SignInMethod, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
 use crate::api::follow::{DeploymentMsg, follow_deployment, follow_events, follow_operation};
@@ -45,10 +44,8 @@ pub struct Runner {
     pending: usize,
     /// A sign-in (or a pasted code) waits for its answer.
     signing: bool,
-    /// The client a realm sign-in signs in before the first one succeeded.
-    oidc_client: Option<ApiClient>,
-    /// The realm sign-in under way: where pasted codes go, what stops it.
-    oidc: Option<(mpsc::Sender<SecretString>, CancellationToken)>,
+    /// The sign-in through the realm, when that is the method.
+    realm: RealmSignIn,
     /// The streams followed, each with what stops it.
     streams: Vec<(StreamSpec, CancellationToken)>,
     /// Numbers each follow of a stream (a view skips the replay of a new follow).
@@ -77,8 +74,7 @@ impl Runner {
             live: None,
             pending: 0,
             signing: false,
-            oidc_client: None,
-            oidc: None,
+            realm: RealmSignIn::default(),
             streams: Vec::new(),
             generation: 0,
             remembered: Remembered::default(),
@@ -102,7 +98,7 @@ impl Runner {
     /// The signed-in client changed: run what waited, restart the subscription.
     pub fn connected(&mut self, client: ApiClient) {
         self.client = Some(client);
-        self.oidc = None;
+        self.realm.done();
         if let Some((_, cancel)) = self.live.take() {
             cancel.cancel();
         }
@@ -190,23 +186,9 @@ impl Runner {
                 });
             }
             Effect::SignIn { persona } => self.sign_in(persona),
-            Effect::SubmitCode(code) => {
-                let sent = self
-                    .oidc
-                    .as_ref()
-                    .is_some_and(|(codes, _)| codes.try_send(code.secret().clone()).is_ok());
-                if sent {
-                    self.signing = true;
-                } else {
-                    let reason = words::SIGNIN_NOT_WAITING.to_string();
-                    let msg = Msg::SignIn(SignInMsg::Refused { reason });
-                    let _ = self.tx.try_send(Event::Msg(msg));
-                }
-            }
+            Effect::SubmitCode(code) => self.signing |= self.realm.submit(&code, &self.tx),
             Effect::CancelSignIn => {
-                if let Some((_, cancel)) = self.oidc.take() {
-                    cancel.cancel();
-                }
+                self.realm.cancel();
                 self.signing = false;
             }
             Effect::SaveFile { path, contents } => {
@@ -242,7 +224,7 @@ impl Runner {
             return;
         }
         if let SignInMethod::Oidc { .. } = self.method {
-            if let Some(client) = self.client.clone().or_else(|| self.oidc_client.clone()) {
+            if let Some(client) = self.client.clone().or_else(|| self.realm.client()) {
                 self.start_oidc(client, true);
             }
             return;
@@ -279,30 +261,14 @@ impl Runner {
     /// Signs `client` in through its realm (`force`: even when it has a session), with
     /// the redirect of the [`SignInMethod::Oidc`] method (out of band for another).
     pub fn start_oidc(&mut self, client: ApiClient, force: bool) {
-        if let Some((_, cancel)) = self.oidc.take() {
-            cancel.cancel();
-        }
         let choice = match self.method {
             SignInMethod::Oidc { redirect } => redirect,
             _ => RedirectChoice::OutOfBand,
         };
-        self.oidc_client = Some(client.clone());
         self.signing = true;
-        let (codes, rx) = mpsc::channel(4);
         let cancel = self.root.child_token();
-        self.oidc = Some((codes, cancel.clone()));
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let result = tokio::select! {
-                r = oidc_sign_in(client, force, choice, rx, tx.clone()) => r,
-                () = cancel.cancelled() => return,
-            };
-            let event = match result {
-                Ok(connected) => Event::Connected(Box::new(connected)),
-                Err(e) => Event::Msg(Msg::SignIn(SignInMsg::Failed(e))),
-            };
-            let _ = tx.send(event).await;
-        });
+        self.realm
+            .start(client, force, choice, self.tx.clone(), cancel);
     }
 
     /// Follows what `state` wants followed: the live events of the top view's scope and
@@ -471,42 +437,6 @@ fn forward<T: Send + 'static>(
     });
 }
 
-/// Writes `contents` to a new file at `path`, or beside it with `-2`, `-3`… before the
-/// extension when that name is taken (never overwriting); returns the path written and
-/// how many lines it holds.
-fn save_new(path: &Path, contents: &str) -> std::io::Result<(PathBuf, usize)> {
-    use std::io::Write as _;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let ext = path.extension().map(|s| s.to_string_lossy().into_owned());
-    let mut candidate = path.to_path_buf();
-    for n in 2..=100 {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(mut file) => {
-                file.write_all(contents.as_bytes())?;
-                file.sync_all()?;
-                return Ok((candidate, contents.lines().count()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let name = match (&stem, &ext) {
-                    (Some(stem), Some(ext)) => format!("{stem}-{n}.{ext}"),
-                    (Some(stem), None) => format!("{stem}-{n}"),
-                    _ => return Err(e),
-                };
-                candidate = path.with_file_name(name);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::AlreadyExists,
-        "a hundred files by that name exist already",
-    ))
-}
-
 /// The device flow re-signs an existing client; `sign_in` returns early without one.
 fn unreachable_without_client() -> Result<super::startup::Connected, crate::api::ApiError> {
     Err(crate::api::ApiError::NotSignedIn)
@@ -514,23 +444,3 @@ fn unreachable_without_client() -> Result<super::startup::Connected, crate::api:
 
 /// How long a quitting console waits for the embedded sandbox to stop.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn saving_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("catalyst-run-20261122-100000.log");
-        let (first, lines) = save_new(&path, "a\nb\n").unwrap();
-        assert_eq!((first.as_path(), lines), (path.as_path(), 2));
-        let (second, _) = save_new(&path, "c\n").unwrap();
-        assert_eq!(
-            second,
-            dir.path().join("catalyst-run-20261122-100000-2.log")
-        );
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\nb\n");
-        assert_eq!(std::fs::read_to_string(&second).unwrap(), "c\n");
-    }
-}
