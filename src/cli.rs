@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{WrapErr, eyre};
 
 use crate::api::{ApiClient, ClientConfig, TokenSource};
+use crate::app::oidc::RedirectChoice;
 use crate::app::startup::SignInMethod;
 use crate::app::{FirstSignIn, Launch};
 use crate::config::{self, Dirs, Overrides};
@@ -215,6 +216,18 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 (None, Some(env)) => env,
                 (None, None) => TokenSource::cache(dirs.token_cache(&name)),
             };
+            // A profile naming an issuer signs in through its realm, even on loopback.
+            let method = match (&config.oidc, sandbox) {
+                (Some(_), _) => SignInMethod::Oidc {
+                    redirect: RedirectChoice::from_env(|k| std::env::var(k).ok())
+                        .map_err(|e| eyre!(e))?,
+                },
+                (None, true) => SignInMethod::Sandbox {
+                    base_url: api_url,
+                    provisioning_url: None,
+                },
+                (None, false) => SignInMethod::Device,
+            };
             let client = ApiClient::new(config, source).map_err(|e| eyre!("{e}"))?;
             (
                 Session {
@@ -222,14 +235,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                     signing_in: true,
                     ..Session::default()
                 },
-                if sandbox {
-                    SignInMethod::Sandbox {
-                        base_url: api_url,
-                        provisioning_url: None,
-                    }
-                } else {
-                    SignInMethod::Device
-                },
+                method,
                 FirstSignIn::Client(client),
             )
         }

@@ -157,6 +157,12 @@ pub enum Effect {
     After { after: Duration, msg: Box<Msg> },
     /// Sign in again: as another demo persona (sandbox), or anew after the session expired.
     SignIn { persona: Option<String> },
+    /// Try this pasted code for the sign-in through the Sovereign's realm that waits for
+    /// it; the answer is `SignInMsg::Refused` (the prompt stays open) or the sign-in.
+    SubmitCode(SignInCode),
+    /// Give up the sign-in through the realm that waits for a code (stop listening for
+    /// the browser, forget the authorization).
+    CancelSignIn,
     /// Stop the process until the shell continues it (Ctrl-Z).
     Suspend,
     /// Put text on the clipboard (OSC 52).
@@ -172,4 +178,34 @@ pub enum Effect {
     Remember { deployment: String },
     /// Leave the console.
     Quit,
+}
+
+/// A code the operator pasted to finish a sign-in. It is a secret until exchanged: `Debug`
+/// never shows it and only the runner reads it (QUALITY S1).
+#[derive(Clone)]
+pub struct SignInCode(secrecy::SecretString);
+
+impl SignInCode {
+    /// Wraps `code` (already sanitised by the field it came from).
+    pub fn new(code: String) -> SignInCode {
+        SignInCode(secrecy::SecretString::from(code))
+    }
+
+    /// The code, for the token request.
+    pub fn secret(&self) -> &secrecy::SecretString {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SignInCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SignInCode([redacted])")
+    }
+}
+
+impl PartialEq for SignInCode {
+    fn eq(&self, other: &Self) -> bool {
+        use secrecy::ExposeSecret as _;
+        self.0.expose_secret() == other.0.expose_secret()
+    }
 }

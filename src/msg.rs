@@ -130,6 +130,14 @@ pub enum SignInMsg {
         verification_uri: String,
         user_code: String,
     },
+    /// A sign-in through the Sovereign's realm (OpenID Connect) waits for the person:
+    /// show the address to open and the field for the code.
+    Authorize(AuthorizePrompt),
+    /// The identity provider refused the pasted code (or could not be asked): the prompt
+    /// stays open with `reason` and the field as it was.
+    Refused { reason: String },
+    /// The loopback redirect stopped waiting (`reason`); the code may still be pasted.
+    LoopbackEnded { reason: String },
     /// Signed in as `me`.
     SignedIn {
         me: Box<Me>,
@@ -141,6 +149,18 @@ pub enum SignInMsg {
     },
     /// The sign-in did not succeed.
     Failed(ApiError),
+}
+
+/// What the sign-in through the realm shows. Holds no secret: the address carries only
+/// the PKCE challenge, `state` and `nonce`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizePrompt {
+    /// The issuer, e.g. `https://auth.example/realms/sovereign`.
+    pub issuer: String,
+    /// The authorization address to open in a browser.
+    pub url: String,
+    /// The loopback redirect the console listens on (`None`: out of band only).
+    pub loopback: Option<String>,
 }
 
 /// A message for `update`.

@@ -82,6 +82,28 @@ impl Headless {
         h
     }
 
+    /// A console on a configured Sovereign through `client` (whose config names an OIDC
+    /// issuer), signing in through the realm with `redirect`: the address and the code
+    /// field show in an overlay; paste with [`Input::Paste`].
+    pub fn with_oidc(
+        client: crate::api::ApiClient,
+        redirect: super::oidc::RedirectChoice,
+        size: (u16, u16),
+        open: Target,
+    ) -> Headless {
+        let (keymap, _) = Keymap::preset(Preset::Default);
+        let session = Session {
+            signing_in: true,
+            ..Session::default()
+        };
+        let mut state = State::new(keymap, session, size, Utc::now());
+        let _ = open_deep(&mut state, open);
+        let (tx, rx) = mpsc::channel(1024);
+        let mut runner = Runner::new(tx, SignInMethod::Oidc { redirect });
+        runner.start_oidc(client, false);
+        Headless { state, runner, rx }
+    }
+
     /// Reconnects provisioning streams silent for `idle` (a proxy's idle cut, shortened).
     pub fn with_provisioning_idle(mut self, idle: std::time::Duration) -> Headless {
         self.runner = self.runner.with_provisioning_idle(Some(idle));

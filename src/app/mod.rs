@@ -9,9 +9,11 @@ pub mod catalyst_fetch;
 pub mod fetch;
 pub mod frame;
 pub mod headless;
+pub mod oidc;
 pub mod pace;
 pub mod remember;
 pub mod runner;
+pub mod save;
 pub mod startup;
 
 use std::io::{self, Stdout};
@@ -79,7 +81,8 @@ pub enum FirstSignIn {
         /// Read provisioning runs elsewhere than the sandbox's own `/sovereign`.
         provisioning_url: Option<String>,
     },
-    /// A configured Sovereign: its client, signed in by device flow when needed.
+    /// A configured Sovereign: its client, signed in (by device flow or through its
+    /// realm) when it has no session.
     Client(crate::api::ApiClient),
 }
 
@@ -144,7 +147,7 @@ pub async fn run(launch: Launch) -> Result<()> {
         },
         FirstSignIn::Client(_) => {}
     }
-    let mut runner = Runner::new(tx.clone(), method)
+    let mut runner = Runner::new(tx.clone(), method.clone())
         .with_remembered(remember::Remembered::load(launch.remembered.clone()))
         .with_provisioning_idle(launch.provisioning_idle);
     match launch.first {
@@ -152,6 +155,9 @@ pub async fn run(launch: Launch) -> Result<()> {
             if first_persona.is_some() {
                 runner.sign_in(first_persona);
             }
+        }
+        FirstSignIn::Client(client) if matches!(method, SignInMethod::Oidc { .. }) => {
+            runner.start_oidc(client, false);
         }
         FirstSignIn::Client(client) => {
             runner.expect_answer();

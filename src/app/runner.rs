@@ -2,9 +2,9 @@
 //! live events subscription following the view on top and the streams (provisioning
 //! runs, operation logs) the route stack follows, batched so a flood of lines is one
 //! message every [`BATCH_WINDOW`]. Every result comes back as an [`Event`] on the loop's
-//! channel; nothing here touches the state.
+//! channel; nothing here touches the state. A sign-in through the realm (`oidc`) runs as
+//! one task per attempt; pasted codes reach it on a channel and Esc cancels it.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -12,7 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::Event;
 use super::fetch::{answer, provisioning};
+use super::oidc::{RealmSignIn, RedirectChoice};
 use super::remember::{self, Remembered};
+use super::save::save_new;
 use super::startup::{SignInMethod, Surface, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
 use crate::api::catalyst::live::follow_k8s;
@@ -39,8 +41,12 @@ pub struct Runner {
     tx: mpsc::Sender<Event>,
     method: SignInMethod,
     live: Option<(Scope, CancellationToken)>,
-    /// Fetches and sign-ins started whose answer has not come back yet.
+    /// Fetches started whose answer has not come back yet.
     pending: usize,
+    /// A sign-in (or a pasted code) waits for its answer.
+    signing: bool,
+    /// The sign-in through the realm, when that is the method.
+    realm: RealmSignIn,
     /// The streams followed, each with what stops it.
     streams: Vec<(StreamSpec, CancellationToken)>,
     /// Numbers each follow of a stream (a view skips the replay of a new follow).
@@ -70,6 +76,8 @@ impl Runner {
             method,
             live: None,
             pending: 0,
+            signing: false,
+            realm: RealmSignIn::default(),
             streams: Vec::new(),
             generation: 0,
             remembered: Remembered::default(),
@@ -95,6 +103,7 @@ impl Runner {
     pub fn connected(&mut self, client: ApiClient, surface: Surface) {
         self.client = Some(client);
         self.surface = surface;
+        self.realm.done();
         if let Some((_, cancel)) = self.live.take() {
             cancel.cancel();
         }
@@ -123,23 +132,25 @@ impl Runner {
     /// Answers still to come (fetches and sign-ins); 0 means the console is idle but for
     /// live events and timers.
     pub fn pending(&self) -> usize {
-        self.pending
+        self.pending + usize::from(self.signing)
     }
 
     /// Counts an answer the runner did not start itself (the first device sign-in).
     pub fn expect_answer(&mut self) {
-        self.pending += 1;
+        self.signing = true;
     }
 
     /// Notes that `event` came back (call for every event received).
     pub fn received(&mut self, event: &Event) {
-        if matches!(
-            event,
+        match event {
+            Event::Msg(Msg::Fetched { .. }) => self.pending = self.pending.saturating_sub(1),
+            // A realm sign-in waits for the person once its address is shown, and again
+            // after a refused code: nothing is owed until a code is pasted.
             Event::Connected(_)
-                | Event::Msg(Msg::Fetched { .. })
-                | Event::Msg(Msg::SignIn(SignInMsg::Failed(_)))
-        ) {
-            self.pending = self.pending.saturating_sub(1);
+            | Event::Msg(Msg::SignIn(
+                SignInMsg::Failed(_) | SignInMsg::Authorize(_) | SignInMsg::Refused { .. },
+            )) => self.signing = false,
+            Event::Msg(_) => {}
         }
     }
 
@@ -181,6 +192,11 @@ impl Runner {
                 });
             }
             Effect::SignIn { persona } => self.sign_in(persona),
+            Effect::SubmitCode(code) => self.signing |= self.realm.submit(&code, &self.tx),
+            Effect::CancelSignIn => {
+                self.realm.cancel();
+                self.signing = false;
+            }
             Effect::SaveFile { path, contents } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -213,7 +229,13 @@ impl Runner {
         if matches!(self.method, SignInMethod::Device) && self.client.is_none() {
             return;
         }
-        self.pending += 1;
+        if let SignInMethod::Oidc { .. } = self.method {
+            if let Some(client) = self.client.clone().or_else(|| self.realm.client()) {
+                self.start_oidc(client, true);
+            }
+            return;
+        }
+        self.signing = true;
         let tx = self.tx.clone();
         let method = self.method.clone();
         let client = self.client.clone();
@@ -231,7 +253,8 @@ impl Runner {
                     sandbox_sign_in(base_url, provisioning_url.as_deref(), &persona, config).await
                 }
                 (SignInMethod::Device, Some(client)) => device_sign_in(client, true, &tx).await,
-                (SignInMethod::Device, None) => unreachable_without_client(),
+                (SignInMethod::Device | SignInMethod::Oidc { .. }, None)
+                | (SignInMethod::Oidc { .. }, Some(_)) => unreachable_without_client(),
             };
             let event = match result {
                 Ok(connected) => Event::Connected(Box::new(connected)),
@@ -239,6 +262,19 @@ impl Runner {
             };
             let _ = tx.send(event).await;
         });
+    }
+
+    /// Signs `client` in through its realm (`force`: even when it has a session), with
+    /// the redirect of the [`SignInMethod::Oidc`] method (out of band for another).
+    pub fn start_oidc(&mut self, client: ApiClient, force: bool) {
+        let choice = match self.method {
+            SignInMethod::Oidc { redirect } => redirect,
+            _ => RedirectChoice::OutOfBand,
+        };
+        self.signing = true;
+        let cancel = self.root.child_token();
+        self.realm
+            .start(client, force, choice, self.tx.clone(), cancel);
     }
 
     /// Follows what `state` wants followed: the live events of the top view's scope and
@@ -415,42 +451,6 @@ fn forward<T: Send + 'static>(
     });
 }
 
-/// Writes `contents` to a new file at `path`, or beside it with `-2`, `-3`… before the
-/// extension when that name is taken (never overwriting); returns the path written and
-/// how many lines it holds.
-fn save_new(path: &Path, contents: &str) -> std::io::Result<(PathBuf, usize)> {
-    use std::io::Write as _;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let ext = path.extension().map(|s| s.to_string_lossy().into_owned());
-    let mut candidate = path.to_path_buf();
-    for n in 2..=100 {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(mut file) => {
-                file.write_all(contents.as_bytes())?;
-                file.sync_all()?;
-                return Ok((candidate, contents.lines().count()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let name = match (&stem, &ext) {
-                    (Some(stem), Some(ext)) => format!("{stem}-{n}.{ext}"),
-                    (Some(stem), None) => format!("{stem}-{n}"),
-                    _ => return Err(e),
-                };
-                candidate = path.with_file_name(name);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::AlreadyExists,
-        "a hundred files by that name exist already",
-    ))
-}
-
 /// The device flow re-signs an existing client; `sign_in` returns early without one.
 fn unreachable_without_client() -> Result<super::startup::Connected, crate::api::ApiError> {
     Err(crate::api::ApiError::NotSignedIn)
@@ -458,23 +458,3 @@ fn unreachable_without_client() -> Result<super::startup::Connected, crate::api:
 
 /// How long a quitting console waits for the embedded sandbox to stop.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn saving_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("catalyst-run-20261122-100000.log");
-        let (first, lines) = save_new(&path, "a\nb\n").unwrap();
-        assert_eq!((first.as_path(), lines), (path.as_path(), 2));
-        let (second, _) = save_new(&path, "c\n").unwrap();
-        assert_eq!(
-            second,
-            dir.path().join("catalyst-run-20261122-100000-2.log")
-        );
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\nb\n");
-        assert_eq!(std::fs::read_to_string(&second).unwrap(), "c\n");
-    }
-}

@@ -1,6 +1,7 @@
 //! Connecting: starting the embedded sandbox and signing in as a demo persona, or reaching
 //! a configured Sovereign and signing in by device flow (the prompt goes to the screen as
-//! text). Runs off the UI task and reports through the event channel.
+//! text) or through its realm (`oidc`). Runs off the UI task and reports through the event
+//! channel.
 
 use tokio::sync::mpsc;
 
@@ -21,6 +22,11 @@ pub enum SignInMethod {
     },
     /// A real Sovereign: the device flow, approved by the person in a browser.
     Device,
+    /// A real Sovereign whose profile names an OIDC issuer: the authorization code flow
+    /// through its Keycloak realm, the address and the code field on screen (`oidc`).
+    Oidc {
+        redirect: super::oidc::RedirectChoice,
+    },
 }
 
 /// A signed-in client.
@@ -153,4 +159,9 @@ pub(crate) async fn finish(
         sovereign,
         surface: Surface::Console,
     })
+}
+
+/// Finishes a sign-in that did not go through a persona (the realm's code flow).
+pub(super) async fn finish_signed_in(client: ApiClient) -> Result<Connected, ApiError> {
+    finish(client, None).await
 }

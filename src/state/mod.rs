@@ -7,6 +7,7 @@
 
 pub mod list;
 pub mod load;
+mod sign_in;
 mod update;
 
 #[cfg(test)]

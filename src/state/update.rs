@@ -16,7 +16,7 @@ use crate::api::follow::LiveMsg;
 use crate::api::sse::StreamStatus;
 use crate::effect::Effect;
 use crate::model::LiveEvent;
-use crate::msg::{Msg, SignInMsg};
+use crate::msg::Msg;
 use crate::state::load::Problem;
 use crate::views::overlays::{Overlay, OverlayOutcome};
 use crate::views::{Cx, Outcome, Route, Target};
@@ -80,7 +80,7 @@ fn with_top<R>(state: &mut State, f: impl FnOnce(&mut dyn crate::views::View, &m
     with_route(state, depth, f)
 }
 
-fn with_route<R>(
+pub(super) fn with_route<R>(
     state: &mut State,
     depth: usize,
     f: impl FnOnce(&mut dyn crate::views::View, &mut Cx) -> R,
@@ -203,6 +203,7 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
             let outcome = with_top(state, |v, cx| v.on_composed(action, text, send, cx));
             view_outcome(state, outcome).unwrap_or_default()
         }
+        OverlayOutcome::CancelSignIn => super::sign_in::cancel(state),
         OverlayOutcome::SignInAs(persona) => {
             state.overlays.clear();
             state.session.signing_in = true;
@@ -327,7 +328,7 @@ fn view_outcome(state: &mut State, outcome: Outcome) -> Option<Vec<Effect>> {
     }
 }
 
-fn notice(state: &mut State, text: &str, error: bool) {
+pub(super) fn notice(state: &mut State, text: &str, error: bool) {
     state.notice = Some(Notice {
         text: text.to_string(),
         error,
@@ -456,7 +457,7 @@ fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
             return (effects, false);
         }
         Msg::Live(live) => on_live(state, live),
-        Msg::SignIn(s) => on_sign_in(state, s),
+        Msg::SignIn(s) => super::sign_in::on_sign_in(state, s),
         Msg::Retry { depth } => {
             if depth < state.routes.len() {
                 with_route(state, depth, |v, cx| match v.problem() {
@@ -581,59 +582,6 @@ fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
                 },
                 StreamStatus::Failed { reason } => LiveState::Offline { reason },
             };
-            Vec::new()
-        }
-    }
-}
-
-fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
-    match msg {
-        SignInMsg::Prompt {
-            verification_uri,
-            user_code,
-        } => {
-            state.session.signing_in = true;
-            state.overlays.retain(|o| !o.is_sign_in());
-            state
-                .overlays
-                .push(Overlay::sign_in(verification_uri, user_code));
-            Vec::new()
-        }
-        SignInMsg::SignedIn {
-            me,
-            persona,
-            sovereign,
-            catalyst,
-        } => {
-            let first = state.session.me.is_none();
-            state.session.catalyst = catalyst;
-            if !sovereign.is_empty() {
-                state.session.sovereign = sovereign;
-            }
-            state.session.error = None;
-            state.session.me = Some(*me);
-            if persona.is_some() {
-                state.session.persona = persona;
-            }
-            state.session.signing_in = false;
-            state.session.expired = false;
-            state.overlays.retain(|o| !o.is_sign_in());
-            let _ = first;
-            // Another identity (or the same one again): everything shown is read anew,
-            // keeping selection, filter and scroll.
-            let mut effects = Vec::new();
-            for depth in 0..state.routes.len() {
-                effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
-            }
-            effects
-        }
-        SignInMsg::Failed(error) => {
-            state.session.signing_in = false;
-            if state.session.me.is_none() {
-                state.session.error = Some(error.to_string());
-            }
-            state.overlays.retain(|o| !o.is_sign_in());
-            notice(state, &words::sign_in_failed(&error), true);
             Vec::new()
         }
     }

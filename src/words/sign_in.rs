@@ -23,3 +23,43 @@ pub fn signed_in(name: Option<&str>, expires_in: Option<Duration>) -> String {
         None => format!("signed in as {who}"),
     }
 }
+
+// The console's sign-in through the realm (the overlay of `views::overlays::signin`).
+pub const SIGNIN_TITLE: &str = "Sign in";
+pub const SIGNIN_OPEN: &str = "Open this address in a browser and sign in (y copies it):";
+pub const SIGNIN_PASTE_OOB: &str = "Then paste the code the page shows here and press Enter:";
+pub const SIGNIN_CODE_LABEL: &str = "Code ";
+pub const SIGNIN_CODE_EMPTY: &str = "(paste the code)";
+pub const SIGNIN_CHECKING: &str = "Checking the code…";
+pub const SIGNIN_COPIED: &str = "The address is on the clipboard.";
+pub const SIGNIN_KEYS: &str = "Enter signs in · y/Ctrl-Y copies the address · Esc cancels";
+pub const SIGNIN_CANCELLED: &str = "Sign-in cancelled. Press Enter to sign in.";
+
+/// "Waiting for the browser to come back to http://localhost:8000, or paste the code:".
+pub fn signin_waiting(loopback: &str) -> String {
+    format!(
+        "Waiting for the browser to come back to {loopback}, or paste the code and press Enter:"
+    )
+}
+
+/// The pasted code as shown: its first characters only, never the whole of it.
+pub fn signin_code_shown(first: &str, chars: usize) -> String {
+    format!("{first}… ({chars} characters)")
+}
+
+/// "The code was not accepted: … Paste it again and press Enter."
+pub fn signin_refused(reason: &str) -> String {
+    format!("The code was not accepted: {reason}. Paste it again and press Enter.")
+}
+
+/// Why the loopback redirect stopped waiting.
+pub fn signin_loopback_ended(reason: &str) -> String {
+    format!("The browser's answer did not come back ({reason}); paste the code instead.")
+}
+
+/// "Sign in · https://auth.example/realms/sovereign".
+pub fn signin_title(name: &str) -> String {
+    format!("{SIGNIN_TITLE} · {name}")
+}
+pub const SIGNIN_NOT_WAITING: &str =
+    "no sign-in waits for a code any more; press Esc and sign in again";

@@ -282,6 +282,18 @@ impl OidcClient {
         code: &str,
     ) -> Result<SignedIn, ApiError> {
         let code = SecretString::from(code.trim());
+        self.exchange_code(&pending, &code).await
+    }
+
+    /// Exchanges `code` for tokens without giving up `pending`, so a refused code can be
+    /// followed by another (a console keeps its sign-in open for a second paste) and the
+    /// loopback answer and a pasted code can race for the same authorization.
+    pub async fn exchange_code(
+        &self,
+        pending: &PendingAuthorization,
+        code: &SecretString,
+    ) -> Result<SignedIn, ApiError> {
+        let code = SecretString::from(code.expose_secret().trim());
         if code.expose_secret().is_empty() {
             return Err(ApiError::invalid_input(
                 "No code was given: paste the code the sign-in page shows.",
@@ -328,6 +340,21 @@ impl OidcClient {
             })??;
         drop(listener);
         self.complete_with_code(pending, code.expose_secret()).await
+    }
+
+    /// Waits on `listener` (no time limit: the caller cancels) for the browser to come
+    /// back with the code of `pending`; the code is for [`OidcClient::exchange_code`].
+    pub async fn receive_loopback_code(
+        &self,
+        pending: &PendingAuthorization,
+        listener: &TcpListener,
+    ) -> Result<SecretString, ApiError> {
+        if pending.redirect == Redirect::OutOfBand {
+            return Err(ApiError::invalid_input(
+                "This sign-in is out of band: complete it with the pasted code.",
+            ));
+        }
+        loopback::receive_code(listener, &pending.state).await
     }
 
     /// Signs in with a user name and password (Keycloak's direct access grant), for

@@ -1,6 +1,6 @@
 //! Overlays drawn over the view: help, the command palette, the persona switch, the
 //! yes-or-no question before a change, the comment editor of a review and the sign-in
-//! prompt. They get keys first and
+//! prompts (device flow; the realm's address and code field). They get keys first and
 //! answer with an [`OverlayOutcome`]; they never reach into the view that opened them.
 
 pub mod compose;
@@ -8,6 +8,7 @@ pub mod confirm;
 pub mod help;
 pub mod palette;
 pub mod personas;
+pub mod signin;
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -34,6 +35,8 @@ pub enum OverlayOutcome {
     Go(Target),
     /// Close and run `action` as if its key had been pressed in the view.
     Run(Action),
+    /// Close and give up the sign-in under way (the operator pressed Esc in it).
+    CancelSignIn,
     /// Close and sign in as this demo persona.
     SignInAs(String),
     /// Close; the operator answered yes to the question asked for `action`.
@@ -57,6 +60,8 @@ pub enum Overlay {
     Confirm(confirm::Confirm),
     /// The multi-line comment editor of a review.
     Compose(Box<compose::Compose>),
+    /// The sign-in through the realm waits for the browser or a pasted code.
+    Authorize(Box<signin::Authorize>),
     /// The device flow waits for the person.
     SignIn {
         verification_uri: String,
@@ -92,7 +97,7 @@ impl Overlay {
 
     /// Whether this is the sign-in prompt.
     pub fn is_sign_in(&self) -> bool {
-        matches!(self, Overlay::SignIn { .. })
+        matches!(self, Overlay::SignIn { .. } | Overlay::Authorize(_))
     }
 
     /// The keymap contexts while the overlay is open.
@@ -106,6 +111,8 @@ impl Overlay {
             // Typing goes into the text; the editor handles its own keys.
             Overlay::Compose(_) => &[],
             Overlay::SignIn { .. } => &["global"],
+            // Typing goes into the code field; the copy key counts while it is empty.
+            Overlay::Authorize(_) => &["list", "global"],
         }
     }
 
@@ -115,6 +122,7 @@ impl Overlay {
             Overlay::Help(_) => &[Action::MoveDown, Action::MoveUp, Action::Back],
             Overlay::Personas(_) => &[Action::MoveDown, Action::Open, Action::Back],
             Overlay::Confirm(_) => &[Action::Confirm, Action::Back],
+            Overlay::Authorize(_) => &[Action::Copy, Action::Back],
             Overlay::Palette(_) | Overlay::Compose(_) | Overlay::SignIn { .. } => &[Action::Back],
         }
     }
@@ -135,6 +143,7 @@ impl Overlay {
             Overlay::Personas(p) => p.on_action(action),
             Overlay::Confirm(c) => c.on_action(action),
             Overlay::Compose(c) => c.on_key(key),
+            Overlay::Authorize(a) => a.on_key(key, action),
             Overlay::SignIn { .. } => match action {
                 Some(Action::Back) => OverlayOutcome::Close,
                 Some(Action::Quit) => OverlayOutcome::Run(Action::Quit),
@@ -148,6 +157,7 @@ impl Overlay {
         match self {
             Overlay::Palette(p) => p.paste(text),
             Overlay::Compose(c) => c.paste(text),
+            Overlay::Authorize(a) => a.paste(text),
             _ => {}
         }
     }
@@ -179,6 +189,7 @@ impl Overlay {
             Overlay::Personas(p) => p.render(frame, area, ui, now),
             Overlay::Confirm(c) => c.render(frame, area, ui),
             Overlay::Compose(c) => c.render(frame, area, ui),
+            Overlay::Authorize(a) => a.render(frame, area, ui),
             Overlay::SignIn {
                 verification_uri,
                 user_code,

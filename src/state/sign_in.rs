@@ -1,0 +1,105 @@
+//! Where the sign-in stands, as the state shows it: the device flow's prompt, the realm's
+//! address-and-code overlay (its refusals and the loopback's end), signed in (every view
+//! read anew, the stack kept), failed, or cancelled by the operator. Part of the pure
+//! update: no I/O, no clock reads.
+
+use super::State;
+use super::update::{notice, with_route};
+use crate::effect::Effect;
+use crate::msg::SignInMsg;
+use crate::views::overlays::Overlay;
+use crate::views::overlays::signin::Authorize;
+use crate::words;
+
+/// Applies a sign-in message.
+pub(super) fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
+    match msg {
+        SignInMsg::Prompt {
+            verification_uri,
+            user_code,
+        } => {
+            state.session.signing_in = true;
+            state.overlays.retain(|o| !o.is_sign_in());
+            state
+                .overlays
+                .push(Overlay::sign_in(verification_uri, user_code));
+            Vec::new()
+        }
+        SignInMsg::Authorize(prompt) => {
+            state.session.signing_in = true;
+            state.overlays.retain(|o| !o.is_sign_in());
+            let overlay = Authorize::new(prompt, &state.session.sovereign);
+            state.overlays.push(Overlay::Authorize(Box::new(overlay)));
+            Vec::new()
+        }
+        SignInMsg::Refused { reason } => {
+            if let Some(a) = authorize(state) {
+                a.refused(&reason);
+            }
+            Vec::new()
+        }
+        SignInMsg::LoopbackEnded { reason } => {
+            if let Some(a) = authorize(state) {
+                a.loopback_ended(&reason);
+            }
+            Vec::new()
+        }
+        SignInMsg::SignedIn {
+            me,
+            persona,
+            sovereign,
+            catalyst,
+        } => {
+            state.session.catalyst = catalyst;
+            if !sovereign.is_empty() {
+                state.session.sovereign = sovereign;
+            }
+            state.session.error = None;
+            state.session.me = Some(*me);
+            if persona.is_some() {
+                state.session.persona = persona;
+            }
+            state.session.signing_in = false;
+            state.session.expired = false;
+            state.overlays.retain(|o| !o.is_sign_in());
+            // Another identity (or the same one again): everything shown is read anew,
+            // keeping selection, filter and scroll.
+            let mut effects = Vec::new();
+            for depth in 0..state.routes.len() {
+                effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
+            }
+            effects
+        }
+        SignInMsg::Failed(error) => {
+            state.session.signing_in = false;
+            if state.session.me.is_none() {
+                state.session.error = Some(error.to_string());
+            }
+            state.overlays.retain(|o| !o.is_sign_in());
+            notice(state, &words::sign_in_failed(&error), true);
+            Vec::new()
+        }
+    }
+}
+
+/// The operator gave up the sign-in: close its prompt, stop the runner's side of it. The
+/// views stay as they are; Enter (or Ctrl-R) signs in again, as after an expired session.
+pub(super) fn cancel(state: &mut State) -> Vec<Effect> {
+    state.overlays.retain(|o| !o.is_sign_in());
+    state.session.signing_in = false;
+    if state.session.me.is_none() {
+        state.session.error = Some(words::SIGNIN_CANCELLED.to_string());
+    } else {
+        state.session.expired = true;
+        notice(state, words::SIGNIN_CANCELLED, false);
+    }
+    vec![Effect::CancelSignIn]
+}
+
+/// The realm's sign-in overlay, wherever it is on the stack.
+fn authorize(state: &mut State) -> Option<&mut Authorize> {
+    state.overlays.iter_mut().rev().find_map(|o| match o {
+        Overlay::Authorize(a) => Some(a.as_mut()),
+        _ => None,
+    })
+}
