@@ -245,3 +245,68 @@ async fn a_run_is_followed_with_the_token_in_the_services_order() {
     assert!(handover.contains("token=…"), "{handover}");
     assert!(!held.iter().any(|l| l.contains(&token)), "no token shown");
 }
+
+/// Today's job retry as the client meets it: a job that did not fail is refused with the
+/// service's 409; a Day-2 mutation the service cannot re-drive says so (502); another
+/// owner's run is 404 JSON; the run's jobs are grouped by their batch, as the service no
+/// longer lists batches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_retries_and_batches_on_todays_service() {
+    let sb = start(0.0).await;
+    let client = |token: String| {
+        let mut config = ClientConfig::parse(&sb.base_url).unwrap();
+        config.proxy = ProxySettings::none();
+        config.ssl_cert_file = None;
+        config.api = Some(catalyst_tui::api::ApiKind::Catalyst);
+        ApiClient::new(
+            config,
+            TokenSource::Static {
+                token: token.into(),
+                origin: "t".into(),
+            },
+        )
+        .unwrap()
+        .provisioning()
+        .expect("catalyst-api serves the provisioning routes itself")
+    };
+    let admin = client(keycloak_token(&sb, "admin").await);
+    let runs = admin.list_deployments().await.unwrap().expect("a list");
+    let ready = runs
+        .iter()
+        .find(|r| r.status == catalyst_tui::model::DeploymentStatus::Ready)
+        .expect("a ready run")
+        .id
+        .clone();
+    assert!(runs.iter().all(|r| r.owner_email.is_some()));
+    let jobs = admin.jobs(&ready).await.unwrap();
+    assert_eq!(
+        admin.job_batches(&ready).await.unwrap(),
+        None,
+        "no batches route"
+    );
+    let batches = catalyst_tui::model::batches_of(&jobs);
+    assert_eq!(
+        batches.iter().map(|b| b.total as usize).sum::<usize>(),
+        jobs.len()
+    );
+    let done = jobs
+        .iter()
+        .find(|j| j.status == catalyst_tui::model::JobStatus::Succeeded)
+        .unwrap();
+    let e = admin.retry_job(&ready, &done.id).await.unwrap_err();
+    assert_eq!(e.status(), Some(409), "{e}");
+    assert!(e.to_string().contains("not a failed"), "{e}");
+    let mutation = jobs
+        .iter()
+        .find(|j| j.status == catalyst_tui::model::JobStatus::Failed)
+        .expect("the failed Day-2 mutation");
+    let e = admin.retry_job(&ready, &mutation.id).await.unwrap_err();
+    assert_eq!(e.status(), Some(502), "{e}");
+    assert!(e.to_string().contains("mutation bridge"), "{e}");
+
+    // Layla's session does not own the admin's runs: she neither lists nor reads them.
+    let layla = client(keycloak_token(&sb, "layla").await);
+    assert_eq!(layla.list_deployments().await.unwrap(), Some(Vec::new()));
+    let e = layla.deployment(&ready).await.unwrap_err();
+    assert_eq!(e.status(), Some(404), "{e}");
+}

@@ -35,6 +35,7 @@ pub const CONTEXTS: &[(&str, &str)] = &[
     ("app", "an Application"),
     ("logs", "a log view"),
     ("deployment", "a provisioning run"),
+    ("job", "one job of a provisioning run"),
     ("yaml", "a YAML, diff or text view"),
     ("kube", "a scoped Kubernetes session"),
     ("access", "access requests and grants"),

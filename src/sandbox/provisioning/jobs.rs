@@ -44,6 +44,15 @@ struct ExecRec {
     lines: Vec<ExecutionLine>,
 }
 
+/// Why a job retry was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryRefused {
+    /// The job is not failed: nothing to retry (409).
+    NotFailed(JobStatus),
+    /// The service cannot re-drive this kind of job (502, in its words).
+    Unsupported(String),
+}
+
 /// Jobs, Executions and log lines of one deployment.
 #[derive(Debug, Clone)]
 pub struct JobsStore {
@@ -253,20 +262,28 @@ impl JobsStore {
 
     /// Runs a failed job again, as today's service does: re-drives its HelmRelease and
     /// records attempt N+1 as a new Execution whose first line names who asked. The
-    /// sandbox's reconcile then succeeds a second later. `Err` with the job's status when
-    /// it is not failed; `Ok(None)` when there is no such job.
+    /// sandbox's reconcile then succeeds a second later. `Ok(None)` when there is no
+    /// such job.
     pub fn retry(
         &mut self,
         job_id: &str,
         operator: &str,
         t: DateTime<Utc>,
         rng: &mut Rng,
-    ) -> Result<Option<(Job, String, String)>, JobStatus> {
+    ) -> Result<Option<(Job, String, String)>, RetryRefused> {
         let Some(rec) = self.find_job(job_id) else {
             return Ok(None);
         };
         if rec.job.status != JobStatus::Failed {
-            return Err(rec.job.status);
+            return Err(RetryRefused::NotFailed(rec.job.status));
+        }
+        if rec.job.batch_id == BATCH_DAY2 {
+            // The service re-submits mutations only through the action that made them.
+            return Err(RetryRefused::Unsupported(
+                "mutation re-submit is driven by the mutation bridge; retry via the \
+                 originating Day-2 action"
+                    .to_string(),
+            ));
         }
         let (job_name, app) = (rec.job.job_name.clone(), rec.job.app_id.clone());
         let action = format!("annotated HelmRelease bp-{app} for reconcile");

@@ -194,3 +194,45 @@ fn batches_count_by_status_in_first_seen_order() {
     );
     assert!(s.detail("d:mutation-scale-node-pool-workers").is_some());
 }
+
+#[test]
+fn a_failed_install_is_retried_as_a_new_execution_naming_who_asked() {
+    let mut s = JobsStore::new("d");
+    let mut r = Rng::new(3);
+    for (t, state) in [
+        ("2026-01-01T00:00:00Z", "installing"),
+        ("2026-01-01T00:05:00Z", "failed"),
+    ] {
+        s.on_event(&ev(t, "component", "harbor", Some(state), "x"), &mut r);
+    }
+    assert_eq!(s.list()[0].status, JobStatus::Failed);
+    let at = DateTime::parse_from_rfc3339("2026-01-01T01:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let (job, exec, action) = s
+        .retry("d:install-harbor", "layla@x", at, &mut r)
+        .unwrap()
+        .unwrap();
+    assert_eq!(action, "annotated HelmRelease bp-harbor for reconcile");
+    assert_eq!(job.status, JobStatus::Succeeded);
+    assert_eq!(job.latest_execution_id.as_deref(), Some(exec.as_str()));
+    let detail = s.detail("d:install-harbor").unwrap();
+    assert_eq!(detail.executions.len(), 2, "attempt 2 is a new execution");
+    let lines = s.page(&exec, 1, 10).unwrap().lines;
+    assert!(
+        lines[0]
+            .message
+            .starts_with("[retry] requested by layla@x at 2026-01-01T01:00:00Z"),
+        "{}",
+        lines[0].message
+    );
+    // Not failed any more: nothing to retry; an unknown job is none.
+    assert_eq!(
+        s.retry("d:install-harbor", "layla@x", at, &mut r),
+        Err(RetryRefused::NotFailed(JobStatus::Succeeded))
+    );
+    assert_eq!(
+        s.retry("d:install-nothing", "layla@x", at, &mut r),
+        Ok(None)
+    );
+}

@@ -14,6 +14,7 @@ use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 
 use super::gojson::rfc3339_secs;
+use super::jobs::RetryRefused;
 use super::respond::json;
 use super::run::Run;
 use super::store::Registry;
@@ -118,12 +119,16 @@ pub fn retry_job(
             StatusCode::NOT_FOUND,
             &serde_json::json!({ "error": "job-not-found" }),
         ),
-        Err(status) => json(
+        Err(RetryRefused::NotFailed(status)) => json(
             StatusCode::CONFLICT,
             &serde_json::json!({
                 "detail": format!("job status {:?} is not a failed/degraded state", status.as_str()),
                 "error": "not-retryable",
             }),
+        ),
+        Err(RetryRefused::Unsupported(why)) => json(
+            StatusCode::BAD_GATEWAY,
+            &serde_json::json!({ "detail": why, "error": "remediation-failed" }),
         ),
     }
 }

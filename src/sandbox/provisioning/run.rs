@@ -482,7 +482,7 @@ impl Run {
         job_id: &str,
         operator: &str,
         t: DateTime<Utc>,
-    ) -> Result<Option<(crate::model::Job, String, String)>, crate::model::JobStatus> {
+    ) -> Result<Option<(crate::model::Job, String, String)>, super::jobs::RetryRefused> {
         let result = self.jobs.retry(job_id, operator, t, &mut self.rng);
         self.bump();
         result

@@ -103,7 +103,7 @@ impl JobView {
 
 impl View for JobView {
     fn context(&self) -> &'static [&'static str] {
-        &["list", "global"]
+        &["job", "list", "global"]
     }
 
     fn title(&self) -> String {

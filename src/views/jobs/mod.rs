@@ -35,7 +35,7 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-pub use detail::JobView;
+pub use detail::{JobRetry, JobView};
 pub use execution::ExecutionLogView;
 pub use list::{JobsData, JobsView};
 pub use poll::Poller;

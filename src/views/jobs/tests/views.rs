@@ -3,6 +3,7 @@
 //! the selection following its job across a refresh.
 
 use super::*;
+use crate::action::Action;
 use crate::views::View;
 use crate::views::logs::Level;
 
@@ -242,4 +243,66 @@ fn durations_read_in_their_largest_units() {
     assert_eq!(duration(42_000), "42 s");
     assert_eq!(duration(185_000), "3m 05s");
     assert_eq!(duration(3_720_000), "1h 02m");
+}
+
+fn job_target(job: &str) -> Target {
+    Target::Job {
+        deployment: RUN.into(),
+        job: job.into(),
+    }
+}
+
+/// A failed job is retried after a yes: the request, its answer among the fields, and a
+/// read of the job again for the new execution. A job that did not fail is not offered.
+#[test]
+fn a_failed_job_is_retried_after_a_yes_and_read_again() {
+    let (mut s, effects) = opened(job_target("install-keycloak"), 80, 24);
+    let (request, _) = fetches(&effects).last().cloned().unwrap();
+    let mut failed = detail();
+    failed.job.status = JobStatus::Failed;
+    answer(&mut s, request, Data::Job(Box::new(failed)));
+    assert!(top_job(&s).hints().contains(&Action::RetryPhase));
+    assert!(press(&mut s, "R").is_empty(), "asks first");
+    let effects = press(&mut s, "y");
+    let (request, query) = only_fetch(&effects);
+    assert_eq!(
+        query,
+        Query::RetryJob {
+            deployment: RUN.into(),
+            job: "install-keycloak".into()
+        }
+    );
+    let answered = crate::model::JobRetryAnswer {
+        id: format!("{RUN}:install-keycloak"),
+        action: "annotated HelmRelease bp-keycloak for reconcile".into(),
+        requested_by: "layla@bankdhofar.example".into(),
+        ..Default::default()
+    };
+    let effects = answer(&mut s, request, Data::JobRetried(Box::new(answered)));
+    assert!(
+        matches!(only_fetch(&effects).1, Query::Job { .. }),
+        "read again for the new execution"
+    );
+    assert!(matches!(
+        top_job(&s).retry,
+        crate::views::jobs::JobRetry::Done(_)
+    ));
+    let screen = testing::screen(&s, false);
+    assert!(
+        screen.contains("Retry         asked by layla@bankdhofar.example: annotated HelmRelease"),
+        "{screen}"
+    );
+
+    // A job that did not fail: the key says why, nothing is sent.
+    let (mut s, effects) = opened(job_target("install-cilium"), 80, 24);
+    let (request, _) = fetches(&effects).last().cloned().unwrap();
+    let mut ok = detail();
+    ok.job.status = JobStatus::Succeeded;
+    answer(&mut s, request, Data::Job(Box::new(ok)));
+    assert!(!top_job(&s).hints().contains(&Action::RetryPhase));
+    assert!(press(&mut s, "R").is_empty());
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.text.as_str()),
+        Some(crate::words::JOB_NOT_FAILED)
+    );
 }
