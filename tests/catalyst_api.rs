@@ -13,6 +13,7 @@
 mod adapt;
 #[path = "catalyst_api/app_stream.rs"]
 mod app_stream;
+mod contract_support;
 
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use catalyst_tui::api::sse::StreamStatus;
 use catalyst_tui::api::{ApiClient, ApiError, ApiKind, ClientConfig, ProxySettings, TokenSource};
 use catalyst_tui::app::catalyst_fetch::{Sovereign, fetch, fetch_with};
 use catalyst_tui::effect::{DetailTab, Query};
-use catalyst_tui::model::{AppStatus, DeviceAuthorization, LiveEvent, TokenResponse};
+use catalyst_tui::model::{AppStatus, LiveEvent};
 use catalyst_tui::msg::{Data, TabData};
 use catalyst_tui::sandbox::{ApiMode, RunningSandbox, SandboxOptions, spawn};
 use tokio::sync::mpsc;
@@ -62,45 +63,7 @@ fn client(sb: &RunningSandbox, token: Option<&str>) -> ApiClient {
 
 /// A token for `persona` through the sandbox's device flow, as a browser would approve it.
 async fn token(sb: &RunningSandbox, persona: &str) -> String {
-    let http = reqwest::Client::new();
-    let d: DeviceAuthorization = http
-        .post(format!("{}/oauth/device/code", sb.base_url))
-        .form(&[("client_id", "catalyst-tui")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let status = http
-        .post(format!("{}/device", sb.base_url))
-        .form(&[
-            ("user_code", d.user_code.as_str()),
-            ("persona", persona),
-            ("decision", "approve"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(
-        status.is_success(),
-        "the verification page answered {status}"
-    );
-    let t: TokenResponse = http
-        .post(format!("{}/oauth/token", sb.base_url))
-        .form(&[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("device_code", d.device_code.as_str()),
-            ("client_id", "catalyst-tui"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    t.access_token
+    contract_support::raw_token(sb, persona).await
 }
 
 async fn next_msg(rx: &mut mpsc::Receiver<LiveMsg>) -> LiveMsg {

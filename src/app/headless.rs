@@ -60,14 +60,7 @@ impl Headless {
     /// A console on a configured Sovereign through `client`, signing in by device flow
     /// when it has no session (the prompt shows on screen; someone must approve it).
     pub fn with_client(client: crate::api::ApiClient, size: (u16, u16), open: Target) -> Headless {
-        let (keymap, _) = Keymap::preset(Preset::Default);
-        let session = Session {
-            signing_in: true,
-            ..Session::default()
-        };
-        let mut state = State::new(keymap, session, size, Utc::now());
-        let _ = open_deep(&mut state, open);
-        let (tx, rx) = mpsc::channel(1024);
+        let (state, tx, rx) = Self::configured(size, open);
         let runner = Runner::new(tx.clone(), SignInMethod::Device);
         tokio::spawn(async move {
             let event = match super::startup::device_sign_in(client, false, &tx).await {
@@ -91,6 +84,18 @@ impl Headless {
         size: (u16, u16),
         open: Target,
     ) -> Headless {
+        let (state, tx, rx) = Self::configured(size, open);
+        let mut runner = Runner::new(tx, SignInMethod::Oidc { redirect });
+        runner.start_oidc(client, false);
+        Headless { state, runner, rx }
+    }
+
+    /// The state of a console on a configured Sovereign, signing in, opened at `open`,
+    /// and the channel its runner reports on.
+    fn configured(
+        size: (u16, u16),
+        open: Target,
+    ) -> (State, mpsc::Sender<Event>, mpsc::Receiver<Event>) {
         let (keymap, _) = Keymap::preset(Preset::Default);
         let session = Session {
             signing_in: true,
@@ -99,9 +104,7 @@ impl Headless {
         let mut state = State::new(keymap, session, size, Utc::now());
         let _ = open_deep(&mut state, open);
         let (tx, rx) = mpsc::channel(1024);
-        let mut runner = Runner::new(tx, SignInMethod::Oidc { redirect });
-        runner.start_oidc(client, false);
-        Headless { state, runner, rx }
+        (state, tx, rx)
     }
 
     /// Reconnects provisioning streams silent for `idle` (a proxy's idle cut, shortened).

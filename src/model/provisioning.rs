@@ -397,11 +397,17 @@ pub struct JobBatch {
 pub fn batches_of(jobs: &[Job]) -> Vec<JobBatch> {
     let mut out: Vec<JobBatch> = Vec::new();
     for job in jobs {
-        let at = match out.iter().position(|b| b.batch_id == job.batch_id) {
+        // The service files a job without a batch under this name.
+        let id = if job.batch_id.is_empty() {
+            "(unbatched)"
+        } else {
+            job.batch_id.as_str()
+        };
+        let at = match out.iter().position(|b| b.batch_id == id) {
             Some(at) => at,
             None => {
                 out.push(JobBatch {
-                    batch_id: job.batch_id.clone(),
+                    batch_id: id.to_string(),
                     total: 0,
                     finished: 0,
                     succeeded: 0,

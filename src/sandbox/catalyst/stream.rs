@@ -12,13 +12,12 @@
 //! Must not change the world.
 
 use std::collections::BTreeSet;
-use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, MissedTickBehavior, interval_at};
@@ -26,28 +25,13 @@ use tokio::time::{Instant, MissedTickBehavior, interval_at};
 use super::{CatalystCaller, CatalystError, check_sovereign, deployment_id, shapes};
 use crate::model::LiveEvent;
 use crate::sandbox::events::{BusFrame, EventFilter};
+use crate::sandbox::flow::sse::stream_response;
 use crate::sandbox::store::SharedSandbox;
 
 type Params = Query<std::collections::HashMap<String, String>>;
 
 fn data_frame(v: &Value) -> Bytes {
     Bytes::from(format!("data: {v}\n\n"))
-}
-
-fn stream_response(rx: mpsc::Receiver<Bytes>) -> Response {
-    let stream = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
-    });
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/event-stream"),
-            (header::CACHE_CONTROL, "no-cache"),
-            (header::HeaderName::from_static("x-accel-buffering"), "no"),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
 }
 
 fn ticker(every: Duration) -> tokio::time::Interval {

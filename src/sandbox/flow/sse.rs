@@ -63,7 +63,7 @@ fn last_event_id(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// A streaming `text/event-stream` answer fed by `rx`.
-fn stream_response(rx: mpsc::Receiver<Bytes>) -> Response {
+pub(crate) fn stream_response(rx: mpsc::Receiver<Bytes>) -> Response {
     let stream = futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
     });

@@ -444,44 +444,8 @@ impl JobsStore {
 
     /// Progress per batch, batches in the order their first Job appeared.
     pub fn batches(&self) -> Vec<JobBatch> {
-        let mut out: Vec<JobBatch> = Vec::new();
-        for rec in &self.jobs {
-            let bid = if rec.job.batch_id.is_empty() {
-                "(unbatched)"
-            } else {
-                rec.job.batch_id.as_str()
-            };
-            let idx = match out.iter().position(|b| b.batch_id == bid) {
-                Some(i) => i,
-                None => {
-                    out.push(JobBatch {
-                        batch_id: bid.to_string(),
-                        total: 0,
-                        finished: 0,
-                        succeeded: 0,
-                        failed: 0,
-                        running: 0,
-                        pending: 0,
-                    });
-                    out.len() - 1
-                }
-            };
-            let b = &mut out[idx];
-            b.total += 1;
-            match rec.job.status {
-                JobStatus::Succeeded => {
-                    b.succeeded += 1;
-                    b.finished += 1;
-                }
-                JobStatus::Failed => {
-                    b.failed += 1;
-                    b.finished += 1;
-                }
-                JobStatus::Running => b.running += 1,
-                _ => b.pending += 1,
-            }
-        }
-        out
+        let jobs: Vec<Job> = self.jobs.iter().map(|r| r.job.clone()).collect();
+        crate::model::batches_of(&jobs)
     }
 
     /// True when this store holds the Execution.
