@@ -310,3 +310,68 @@ async fn job_retries_and_batches_on_todays_service() {
     let e = layla.deployment(&ready).await.unwrap_err();
     assert_eq!(e.status(), Some(404), "{e}");
 }
+
+/// Today's `phase1-watch` retry: a ready run whose watch timed out gets its watch back,
+/// the components left short install, and the run ends ready with every component
+/// installed; asking again while it watches is refused with the service's 409.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_watch_is_rearmed_until_every_component_is_installed() {
+    let sb = start(20.0).await;
+    let mut config = ClientConfig::parse(&sb.base_url).unwrap();
+    config.proxy = ProxySettings::none();
+    config.ssl_cert_file = None;
+    config.api = Some(catalyst_tui::api::ApiKind::Catalyst);
+    let admin = ApiClient::new(
+        config,
+        TokenSource::Static {
+            token: keycloak_token(&sb, "admin").await.into(),
+            origin: "t".into(),
+        },
+    )
+    .unwrap()
+    .provisioning()
+    .unwrap();
+    let runs = admin.list_deployments().await.unwrap().unwrap();
+    let short = runs
+        .iter()
+        .find(|r| r.status == catalyst_tui::model::DeploymentStatus::Ready)
+        .unwrap()
+        .id
+        .clone();
+    let before = admin.deployment(&short).await.unwrap();
+    let outcome = before.result.as_ref().and_then(|r| r.phase1_outcome);
+    assert_eq!(outcome, Some(catalyst_tui::model::Phase1Outcome::Timeout));
+    match admin.retry_phase(&short, "phase1-watch").await.unwrap() {
+        catalyst_tui::api::provisioning::RetryOutcome::Restarted { phase, .. } => {
+            assert_eq!(phase, "phase1-watch");
+        }
+        other => panic!("{other:?}"),
+    }
+    let deadline = tokio::time::Instant::now() + LIVENESS;
+    let done = loop {
+        let s = admin.deployment(&short).await.unwrap();
+        if s.status.is_terminal() {
+            break s;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the watch never ended"
+        );
+        let e = admin.retry_phase(&short, "phase1-watch").await.unwrap_err();
+        assert_eq!(e.status(), Some(409), "{e}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(done.status, catalyst_tui::model::DeploymentStatus::Ready);
+    let result = done.result.unwrap();
+    assert_eq!(
+        result.phase1_outcome,
+        Some(catalyst_tui::model::Phase1Outcome::Ready)
+    );
+    assert!(
+        result
+            .component_states
+            .unwrap()
+            .values()
+            .all(|s| s == "installed")
+    );
+}

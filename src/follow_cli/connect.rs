@@ -21,6 +21,9 @@ pub struct Endpoints {
     pub token_file: Option<PathBuf>,
     /// The profile's name, for its token cache.
     pub profile: String,
+    /// The Sovereign's OpenID Connect issuer and client, where refreshes go.
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
 }
 
 /// Resolves flags over environment over the chosen profile (as the console does). With
@@ -38,6 +41,8 @@ pub fn endpoints(
             ca_file: profile.ca_file,
             token_file: profile.token_file,
             profile: name,
+            oidc_issuer: profile.oidc_issuer,
+            oidc_client_id: profile.oidc_client_id,
         }),
         config::Target::Sandbox => Ok(Endpoints {
             api_url: None,
@@ -54,6 +59,14 @@ pub fn endpoints(
                 .clone()
                 .or_else(|| env(config::ENV_TOKEN_FILE).map(PathBuf::from)),
             profile: "default".to_string(),
+            oidc_issuer: flags
+                .oidc_issuer
+                .clone()
+                .or_else(|| env(config::ENV_OIDC_ISSUER)),
+            oidc_client_id: flags
+                .oidc_client_id
+                .clone()
+                .or_else(|| env(config::ENV_OIDC_CLIENT_ID)),
         }),
     }
 }
@@ -94,6 +107,12 @@ pub fn provisioning_base(e: &Endpoints) -> Result<String, String> {
 fn client_config(api_url: &str, e: &Endpoints) -> Result<ClientConfig, String> {
     let mut c = ClientConfig::parse(api_url).map_err(|err| err.to_string())?;
     c.ca_file = e.ca_file.clone();
+    // A token signed in at the Sovereign's realm is refreshed there.
+    if let Some(issuer) = &e.oidc_issuer {
+        c = c
+            .with_oidc(issuer, e.oidc_client_id.as_deref())
+            .map_err(|err| err.to_string())?;
+    }
     Ok(c)
 }
 

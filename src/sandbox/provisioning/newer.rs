@@ -17,8 +17,11 @@ use super::gojson::rfc3339_secs;
 use super::jobs::RetryRefused;
 use super::respond::json;
 use super::run::Run;
+use super::script::{Action, Step, emit, transition};
 use super::store::Registry;
-use crate::model::{EventLevel, PHASE_HANDOVER_READY, ProvisionEvent};
+use crate::model::{
+    ComponentStatus, EventLevel, PHASE_HANDOVER_READY, PHASE1_WATCH, Phase1Outcome, ProvisionEvent,
+};
 
 /// Who calls the newer service (a request extension set by the auth layer).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +134,72 @@ pub fn retry_job(
             &serde_json::json!({ "detail": why, "error": "remediation-failed" }),
         ),
     }
+}
+
+/// `POST …/phases/phase1-watch/retry` of today's service: a finished run whose watch
+/// ended short gets its watch back; the components not installed reconcile again.
+pub fn rearm_watch(run: &mut Run, id: &str, speed: f64) -> Response {
+    match run.rearm_watch(speed) {
+        Ok(()) => json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "id": id,
+                "message": "Phase-1 watch re-armed — reopen the SSE stream to follow the components",
+                "phase": PHASE1_WATCH,
+                "status": "phase1-watching",
+                "streamURL": format!("/api/v1/deployments/{id}/logs"),
+            }),
+        ),
+        Err(why) => json(
+            StatusCode::CONFLICT,
+            &serde_json::json!({ "error": why, "id": id, "phase": PHASE1_WATCH }),
+        ),
+    }
+}
+
+/// The steps of a re-armed watch, from `start` ms: a note, the watcher attached, each
+/// component of `not_installed` reconciling and installing, and the watch ending ready.
+pub fn rearm_steps(not_installed: &[String], start: u64) -> Vec<Step> {
+    let mut steps = vec![
+        Step {
+            at_ms: start,
+            action: emit(
+                PHASE1_WATCH,
+                EventLevel::Info,
+                "Phase-1 watch re-armed by an operator; watching the HelmReleases again",
+            ),
+        },
+        Step {
+            at_ms: start + 200,
+            action: Action::WatchStart,
+        },
+    ];
+    let mut at = start + 600;
+    for id in not_installed {
+        steps.push(Step {
+            at_ms: at,
+            action: transition(
+                id,
+                ComponentStatus::Installing,
+                "Running 'upgrade' action with timeout of 10m0s",
+            ),
+        });
+        at += 1_500;
+        steps.push(Step {
+            at_ms: at,
+            action: transition(
+                id,
+                ComponentStatus::Installed,
+                format!("Helm upgrade succeeded for release {id} with chart bp-{id}"),
+            ),
+        });
+        at += 300;
+    }
+    steps.push(Step {
+        at_ms: at + 400,
+        action: Action::Finish(Phase1Outcome::Ready),
+    });
+    steps
 }
 
 /// The event a run that ended ready announces its handover with: its message is the

@@ -277,6 +277,9 @@ async fn retry(State(inner): Shared, Path((id, phase)): Path<(String, String)>) 
             "deployment is still in-flight — wait for the current phase to finish before retrying",
         );
     }
+    if phase == crate::model::PHASE1_WATCH && run.owner.is_some() {
+        return newer::rearm_watch(run, &id, speed);
+    }
     if PHASE0.contains(&phase.as_str()) {
         run.retry_phase0(&phase, speed);
         return json(

@@ -106,7 +106,7 @@ pub struct Phase1 {
     pub stuck: Vec<String>,
 }
 
-fn emit(phase: &str, level: EventLevel, message: impl Into<String>) -> Action {
+pub(super) fn emit(phase: &str, level: EventLevel, message: impl Into<String>) -> Action {
     Action::Emit(Emit {
         phase: phase.to_string(),
         level,
@@ -116,7 +116,11 @@ fn emit(phase: &str, level: EventLevel, message: impl Into<String>) -> Action {
     })
 }
 
-fn transition(component: &str, state: ComponentStatus, message: impl Into<String>) -> Action {
+pub(super) fn transition(
+    component: &str,
+    state: ComponentStatus,
+    message: impl Into<String>,
+) -> Action {
     let level = match state {
         ComponentStatus::Failed => EventLevel::Error,
         ComponentStatus::Degraded => EventLevel::Warn,
