@@ -119,6 +119,9 @@ pub enum Query {
     },
 }
 
+/// The most a copy to the clipboard (OSC 52) carries.
+pub const MAX_COPY_BYTES: usize = 64 * 1024;
+
 impl Query {
     /// True for what the provisioning service answers (its own routes, whichever API
     /// the rest of the Sovereign speaks).

@@ -263,6 +263,11 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Copy => match state.top().view().copy_text() {
+            // OSC 52 goes through the terminal (and tmux, and SSH): a bounded size.
+            Some(text) if text.len() > crate::effect::MAX_COPY_BYTES => {
+                notice(state, &words::too_long_to_copy(text.len()), true);
+                Vec::new()
+            }
             Some(text) => {
                 notice(state, &words::copied(&text), false);
                 vec![Effect::Copy(text)]

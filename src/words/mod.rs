@@ -129,6 +129,15 @@ pub fn not_offered(action: Action) -> String {
     )
 }
 
+/// A copy refused for its size.
+pub fn too_long_to_copy(bytes: usize) -> String {
+    format!(
+        "Too long to copy ({} KiB; the clipboard takes at most {} KiB): save it with w instead.",
+        bytes.div_ceil(1024),
+        crate::effect::MAX_COPY_BYTES / 1024
+    )
+}
+
 /// Something went to the clipboard.
 pub fn copied(text: &str) -> String {
     format!("Copied \u{201c}{text}\u{201d} to the clipboard.")

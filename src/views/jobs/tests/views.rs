@@ -306,3 +306,36 @@ fn a_failed_job_is_retried_after_a_yes_and_read_again() {
         Some(crate::words::JOB_NOT_FAILED)
     );
 }
+
+/// A copy goes through the terminal: a line over the clipboard's bound is refused with the
+/// reason, nothing is sent; a short one is copied.
+#[test]
+fn a_copy_too_long_for_the_clipboard_is_refused_with_the_reason() {
+    let (mut s, effects) = opened(execution_target(), 80, 24);
+    let (request, _) = fetches(&effects).last().cloned().unwrap();
+    let mut long = lines(1, 1);
+    long[0].message = "x".repeat(crate::effect::MAX_COPY_BYTES + 1);
+    let data = Data::ExecutionLogs(Box::new(crate::model::ExecutionLogs {
+        lines: long,
+        total: 1,
+        execution_finished: true,
+    }));
+    answer(&mut s, request, data);
+    let effects = press(&mut s, "y");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Copy(_))),
+        "nothing copied"
+    );
+    let notice = s.notice.clone().unwrap();
+    assert!(
+        notice.error && notice.text.starts_with("Too long to copy (65 KiB"),
+        "{}",
+        notice.text
+    );
+
+    let (mut s, effects) = opened(execution_target(), 80, 24);
+    let (request, _) = fetches(&effects).last().cloned().unwrap();
+    answer(&mut s, request, page(1, 3, 3, true));
+    let effects = press(&mut s, "y");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Copy(_))));
+}
