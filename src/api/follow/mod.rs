@@ -1,11 +1,11 @@
 //! Following the APIs' streams end to end: the typed client's request factories, the
-//! reconnecting SSE stream and, for the provisioning stream, replay de-duplication and
-//! re-sync. Each follower runs as a tokio task and reports plain values on a bounded
+//! reconnecting SSE stream and, for the provisioning stream, the run's events taken in
+//! the order of the service's list. Each follower runs as a tokio task and reports plain values on a bounded
 //! channel, so a UI or the headless `follow` command consumes them the same way.
 //!
 //! - [`deployment`]: a provisioning run (CONTRACT A): every event exactly once, in
-//!   order, across reconnects, replays, duplicates, drops and idle cuts; then the final
-//!   State.
+//!   the service's order, across reconnects, replays, duplicates, dropped live sends and
+//!   idle cuts; then the final State.
 //! - [`live`]: the console's live events and an operation's log (CONTRACT B): ids,
 //!   `Last-Event-ID` resume, `reset`, a token refresh on 401.
 //!
