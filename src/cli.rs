@@ -40,6 +40,10 @@ pub enum Command {
     /// tokens for the profile: in the browser (loopback redirect, the default), by pasting
     /// a code (--oob), or with --username and --password-stdin for automation.
     Login(crate::login_cli::LoginArgs),
+    /// Just-in-time Kubernetes access from a script: `request ENV --reason … [--wait]`
+    /// (exit 0 granted, 1 denied or expired) and `exec ENV [-- COMMAND…]` (runs it with
+    /// `KUBECONFIG` for your live grant, passing its exit status through).
+    Access(crate::access_cli::AccessArgs),
 }
 
 /// Flags of the console.
@@ -100,6 +104,11 @@ pub fn run() -> color_eyre::Result<()> {
         Some(Command::Sandbox(args)) => rt.block_on(crate::sandbox::serve_cli(args)),
         Some(Command::Login(args)) => {
             let code = rt.block_on(crate::login_cli::run(args));
+            rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            std::process::exit(code)
+        }
+        Some(Command::Access(args)) => {
+            let code = rt.block_on(crate::access_cli::run(args));
             rt.shutdown_timeout(std::time::Duration::from_millis(200));
             std::process::exit(code)
         }

@@ -11,6 +11,7 @@
 //!   state tree with the pure `update`, [`views`] its screens, [`widgets`] the render-only
 //!   pieces, [`keymap`] and [`theme`] its configuration, [`words`] what it says.
 
+pub mod access_cli;
 pub mod action;
 pub mod api;
 pub mod app;
@@ -19,6 +20,7 @@ pub mod config;
 pub mod effect;
 pub mod follow_cli;
 pub mod keymap;
+pub mod kube;
 pub mod login_cli;
 pub mod model;
 pub mod msg;
