@@ -9,7 +9,10 @@
 //! Owns: those differences, so that `routes`, `run` and `stream` only ask whether the
 //! registry plays the newer service. Must not: authenticate (the layer in front does).
 
-use axum::http::StatusCode;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 
@@ -18,7 +21,7 @@ use super::jobs::RetryRefused;
 use super::respond::json;
 use super::run::Run;
 use super::script::{Action, Step, emit, transition};
-use super::store::Registry;
+use super::store::{Inner, Registry};
 use crate::model::{
     ComponentStatus, EventLevel, PHASE_HANDOVER_READY, PHASE1_WATCH, Phase1Outcome, ProvisionEvent,
 };
@@ -83,6 +86,33 @@ pub fn list(reg: &Registry, caller: Option<&Session>) -> Response {
         })
         .collect();
     json(StatusCode::OK, &serde_json::json!({ "deployments": rows }))
+}
+
+/// Today's job retry (404 on the April service, which has no such route).
+pub async fn retry_job_route(
+    State(inner): State<Arc<Inner>>,
+    Path((id, _)): Path<(String, String)>,
+    uri: Uri,
+    caller: Option<axum::Extension<Session>>,
+) -> Response {
+    let job_id = uri
+        .path()
+        .trim_end_matches("/retry")
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let mut reg = inner.lock();
+    if reg.newer.is_none() {
+        return super::respond::text(StatusCode::NOT_FOUND, "404 page not found");
+    }
+    retry_job(
+        &mut reg,
+        &id,
+        super::gojson::trim_space(&job_id),
+        caller.as_ref().map(|c| &c.0),
+        chrono::Utc::now(),
+    )
 }
 
 /// `POST /api/v1/deployments/{id}/jobs/{jobId}/retry` of today's service: the run's

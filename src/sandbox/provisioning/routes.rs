@@ -62,7 +62,7 @@ pub fn router(inner: Arc<Inner>) -> Router {
         .route("/api/v1/deployments/{id}/jobs/{job_id}", get(get_job))
         .route(
             "/api/v1/deployments/{id}/jobs/{job_id}/retry",
-            post(retry_job),
+            post(newer::retry_job_route),
         )
         .route(
             "/api/v1/deployments/{id}/components/state",
@@ -356,33 +356,6 @@ async fn get_job(
             "no such job in this deployment (job ids are <deploymentId>:<jobName>, colon unencoded)",
         ),
     }
-}
-
-/// Today's job retry (404 on the April service, which has no such route).
-async fn retry_job(
-    State(inner): Shared,
-    Path((id, _)): Path<(String, String)>,
-    uri: Uri,
-    caller: Caller,
-) -> Response {
-    let job_id = uri
-        .path()
-        .trim_end_matches("/retry")
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
-    let mut reg = inner.lock();
-    if reg.newer.is_none() {
-        return respond::text(StatusCode::NOT_FOUND, "404 page not found");
-    }
-    newer::retry_job(
-        &mut reg,
-        &id,
-        super::gojson::trim_space(&job_id),
-        caller.as_ref().map(|c| &c.0),
-        chrono::Utc::now(),
-    )
 }
 
 /// First value of a query parameter, `+` and `%XX` decoded (Go `URL.Query().Get`).
