@@ -3,7 +3,8 @@
 //! runs, operation logs) the route stack follows, batched so a flood of lines is one
 //! message every [`BATCH_WINDOW`]. Every result comes back as an [`Event`] on the loop's
 //! channel; nothing here touches the state. A sign-in through the realm (`oidc`) runs as
-//! one task per attempt; pasted codes reach it on a channel and Esc cancels it.
+//! one task per attempt; pasted codes reach it on a channel and Esc cancels it. The
+//! streams live in [`streams`]; the queries, by domain, in `app::fetch`.
 
 use std::time::Duration;
 
@@ -11,17 +12,14 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Event;
-use super::fetch::{answer, provisioning};
+use super::fetch::answer;
 use super::oidc::{RealmSignIn, RedirectChoice};
 use super::remember::{self, Remembered};
 use super::save::save_new;
 use super::startup::{SignInMethod, Surface, device_sign_in, sandbox_sign_in};
 use crate::api::ApiClient;
-use crate::api::catalyst::live::follow_k8s;
-use crate::api::follow::{DeploymentMsg, follow_deployment, follow_events, follow_operation};
-use crate::api::sse::{IdlePolicy, StreamOptions};
 use crate::effect::{Effect, StreamSpec};
-use crate::msg::{Msg, SignInMsg, StreamBatch, StreamItems};
+use crate::msg::{Msg, SignInMsg};
 use crate::views::Scope;
 use crate::words;
 
@@ -277,133 +275,6 @@ impl Runner {
             .start(client, force, choice, self.tx.clone(), cancel);
     }
 
-    /// Follows what `state` wants followed: the live events of the top view's scope and
-    /// the streams of the route stack.
-    pub fn subscribe(&mut self, state: &crate::state::State) {
-        self.follow(state.subscription());
-        self.streams(&state.streams());
-    }
-
-    /// Keeps the live subscription on `scope` (none: no subscription).
-    pub fn follow(&mut self, scope: Option<Scope>) {
-        if self.live.as_ref().map(|(s, _)| s) == scope.as_ref() {
-            return;
-        }
-        if let Some((_, cancel)) = self.live.take() {
-            cancel.cancel();
-        }
-        let (Some(scope), Some(client)) = (scope, self.client.clone()) else {
-            return;
-        };
-        let cancel = self.root.child_token();
-        let (live_tx, mut live_rx) = mpsc::channel(256);
-        match &self.surface {
-            // catalyst-api's explorer stream is Sovereign-wide; views apply what is theirs.
-            Surface::Catalyst { sovereign } => {
-                follow_k8s(client, sovereign.clone(), live_tx, cancel.clone());
-            }
-            Surface::Console => {
-                follow_events(
-                    client,
-                    scope.org.clone(),
-                    scope.env.clone(),
-                    StreamOptions::console(),
-                    live_tx,
-                    cancel.clone(),
-                );
-            }
-        }
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            while let Some(msg) = live_rx.recv().await {
-                if tx.send(Event::Msg(Msg::Live(msg))).await.is_err() {
-                    break;
-                }
-            }
-        });
-        self.live = Some((scope, cancel));
-    }
-
-    /// Keeps exactly the streams in `wanted` running: starts the new ones (once signed
-    /// in), stops those no view follows any more.
-    pub fn streams(&mut self, wanted: &[StreamSpec]) {
-        if self.streams.len() == wanted.len()
-            && self.streams.iter().all(|(s, _)| wanted.contains(s))
-        {
-            return;
-        }
-        self.streams.retain(|(spec, cancel)| {
-            let keep = wanted.contains(spec);
-            if !keep {
-                cancel.cancel();
-            }
-            keep
-        });
-        let Some(client) = self.client.clone() else {
-            return;
-        };
-        for spec in wanted {
-            if self.streams.iter().any(|(s, _)| s == spec) {
-                continue;
-            }
-            self.generation += 1;
-            let cancel = self.root.child_token();
-            self.start_stream(&client, spec.clone(), self.generation, cancel.clone());
-            self.streams.push((spec.clone(), cancel));
-        }
-    }
-
-    fn start_stream(
-        &self,
-        client: &ApiClient,
-        spec: StreamSpec,
-        generation: u64,
-        cancel: CancellationToken,
-    ) {
-        let tx = self.tx.clone();
-        match &spec {
-            StreamSpec::Deployment { id, .. } => {
-                let (dtx, drx) = mpsc::channel(4_096);
-                match provisioning(client) {
-                    Ok(prov) => {
-                        let mut options = StreamOptions::provisioning();
-                        if let Some(after) = self.provisioning_idle {
-                            options.idle = IdlePolicy::Silence { after };
-                        }
-                        follow_deployment(prov, id.clone(), options, dtx, cancel.clone());
-                    }
-                    Err(e) => {
-                        let _ = dtx.try_send(DeploymentMsg::Failed(e.to_string()));
-                    }
-                }
-                forward(drx, tx, cancel, move |items| {
-                    Msg::Stream(StreamBatch {
-                        spec: spec.clone(),
-                        generation,
-                        items: StreamItems::Deployment(items),
-                    })
-                });
-            }
-            StreamSpec::Operation { id } => {
-                let (otx, orx) = mpsc::channel(4_096);
-                follow_operation(
-                    client.clone(),
-                    id.clone(),
-                    StreamOptions::console(),
-                    otx,
-                    cancel.clone(),
-                );
-                forward(orx, tx, cancel, move |items| {
-                    Msg::Stream(StreamBatch {
-                        spec: spec.clone(),
-                        generation,
-                        items: StreamItems::Operation(items),
-                    })
-                });
-            }
-        }
-    }
-
     /// Stops every task the runner started.
     pub fn shutdown(&mut self) {
         self.root.cancel();
@@ -416,41 +287,6 @@ impl Drop for Runner {
     }
 }
 
-/// Hands the messages of `rx` to the loop in batches: the first message opens a window of
-/// [`BATCH_WINDOW`], everything arriving inside it (up to [`BATCH_MAX`]) goes with it.
-fn forward<T: Send + 'static>(
-    mut rx: mpsc::Receiver<T>,
-    tx: mpsc::Sender<Event>,
-    cancel: CancellationToken,
-    wrap: impl Fn(Vec<T>) -> Msg + Send + 'static,
-) {
-    tokio::spawn(async move {
-        loop {
-            let first = tokio::select! {
-                () = cancel.cancelled() => return,
-                first = rx.recv() => first,
-            };
-            let Some(first) = first else { return };
-            let mut batch = vec![first];
-            let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
-            let mut open = true;
-            while open && batch.len() < BATCH_MAX {
-                tokio::select! {
-                    () = cancel.cancelled() => return,
-                    () = tokio::time::sleep_until(deadline) => break,
-                    next = rx.recv() => match next {
-                        Some(m) => batch.push(m),
-                        None => open = false,
-                    },
-                }
-            }
-            if tx.send(Event::Msg(wrap(batch))).await.is_err() || !open {
-                return;
-            }
-        }
-    });
-}
-
 /// The device flow re-signs an existing client; `sign_in` returns early without one.
 fn unreachable_without_client() -> Result<super::startup::Connected, crate::api::ApiError> {
     Err(crate::api::ApiError::NotSignedIn)
@@ -458,3 +294,5 @@ fn unreachable_without_client() -> Result<super::startup::Connected, crate::api:
 
 /// How long a quitting console waits for the embedded sandbox to stop.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+mod streams;

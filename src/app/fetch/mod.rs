@@ -1,18 +1,24 @@
 //! Carrying out one `Query` with the typed client: which calls answer it, and how the
-//! answer becomes `Data` (YAML highlighted here, off the UI task).
+//! answer becomes `Data` (YAML highlighted here, off the UI task), by domain: the console
+//! API here, the provisioning service in [`provisioning`], catalyst-api through its
+//! adapter (`app::catalyst_fetch`).
 
 use std::collections::BTreeSet;
 
 use futures::StreamExt;
 
-use crate::api::{ApiClient, ApiError, ProvisioningClient};
+mod provisioning;
+
+pub use provisioning::provisioning;
+
+use crate::api::{ApiClient, ApiError};
 use crate::app::startup::Surface;
 use crate::effect::{DetailTab, Query};
 use crate::model::{
     AccessState, CreatePromotion, CreateReview, PageQuery, Promotion, PromotionQuery,
     PromotionState,
 };
-use crate::msg::{Catalog, Data, Deployments, Inbox, InboxItems, PromotionDetail, TabData};
+use crate::msg::{Catalog, Data, Inbox, InboxItems, PromotionDetail, TabData};
 use crate::widgets::highlight::{highlight_diff, highlight_yaml};
 
 /// How many requests the catalogue runs at once.
@@ -67,39 +73,17 @@ pub async fn fetch(
         }
         Query::Catalog => Data::Catalog(Box::new(catalog(client).await?)),
         Query::Personas => Data::Personas(client.demo_personas().await?),
-        Query::Deployments => Data::Deployments(Box::new(
-            deployments(&provisioning(client)?, remembered).await?,
-        )),
-        Query::Deployment { id } => {
-            Data::Deployment(Box::new(provisioning(client)?.deployment(&id).await?))
+        // The provisioning service's own routes.
+        q @ (Query::Deployments
+        | Query::Deployment { .. }
+        | Query::Components { .. }
+        | Query::RetryPhase { .. }
+        | Query::Jobs { .. }
+        | Query::Job { .. }
+        | Query::RetryJob { .. }
+        | Query::ExecutionLogs { .. }) => {
+            return provisioning::fetch(client, q, remembered).await;
         }
-        Query::Components { deployment } => Data::Components(Box::new(
-            provisioning(client)?.components_state(&deployment).await?,
-        )),
-        Query::RetryPhase { deployment, phase } => Data::Retry(Box::new(
-            provisioning(client)?
-                .retry_phase(&deployment, &phase)
-                .await?,
-        )),
-        Query::Jobs { deployment } => {
-            let prov = provisioning(client)?;
-            let (jobs, batches) =
-                tokio::join!(prov.jobs(&deployment), prov.job_batches(&deployment));
-            let jobs = jobs?;
-            let batches = batches?.unwrap_or_else(|| crate::model::batches_of(&jobs));
-            Data::Jobs { jobs, batches }
-        }
-        Query::Job { deployment, job } => Data::Job(Box::new(
-            provisioning(client)?.job(&deployment, &job).await?,
-        )),
-        Query::RetryJob { deployment, job } => Data::JobRetried(Box::new(
-            provisioning(client)?.retry_job(&deployment, &job).await?,
-        )),
-        Query::ExecutionLogs { execution, from } => Data::ExecutionLogs(Box::new(
-            provisioning(client)?
-                .execution_logs(&execution, from, Some(EXECUTION_PAGE))
-                .await?,
-        )),
         Query::InboxItems => Data::InboxItems(Box::new(inbox_items(client).await?)),
         Query::Promotion { id } => promotion(client.get_promotion(&id).await?).await,
         Query::Promote { env, app, target } => {
@@ -158,48 +142,6 @@ async fn inbox_items(client: &ApiClient) -> Result<InboxItems, ApiError> {
         promotions,
         access_requests,
     })
-}
-
-/// Lines asked for per page of an execution's log (the service caps a page at 5,000).
-const EXECUTION_PAGE: u32 = 2_000;
-
-/// The provisioning client, or why there is none.
-pub fn provisioning(client: &ApiClient) -> Result<ProvisioningClient, ApiError> {
-    client.provisioning().ok_or_else(|| ApiError::Config {
-        detail: crate::words::NO_PROVISIONING_URL.to_string(),
-    })
-}
-
-/// The service's list of runs; without one, the remembered ids read one by one (those
-/// that cannot be read are reported, not fatal).
-async fn deployments(
-    prov: &ProvisioningClient,
-    remembered: Vec<String>,
-) -> Result<Deployments, ApiError> {
-    if let Some(runs) = prov.list_deployments().await? {
-        return Ok(Deployments {
-            listed: true,
-            runs,
-            unreadable: Vec::new(),
-        });
-    }
-    let answers = futures::stream::iter(remembered)
-        .map(|id| async move {
-            let answer = prov.deployment(&id).await;
-            (id, answer)
-        })
-        .buffered(CATALOG_CONCURRENCY)
-        .collect::<Vec<_>>()
-        .await;
-    let mut out = Deployments::default();
-    for (id, answer) in answers {
-        match answer {
-            Ok(run) => out.runs.push(run),
-            Err(e) => out.unreadable.push((id, e.to_string())),
-        }
-    }
-    out.runs.sort_by(|a, b| b.started_at.cmp(&a.started_at));
-    Ok(out)
 }
 
 /// Counts of what waits for me. An identity that may not list access requests simply
