@@ -147,7 +147,7 @@ impl Action {
     pub fn is_available(self) -> bool {
         !matches!(
             self,
-            Action::RequestAccess | Action::GrantAccess | Action::DenyAccess | Action::Shell
+            Action::GrantAccess | Action::DenyAccess | Action::Shell
         )
     }
 }

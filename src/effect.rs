@@ -99,6 +99,13 @@ pub enum Query {
     RetryJob { deployment: String, job: String },
     /// A page of an execution's log lines, from line `from` (1-based).
     ExecutionLogs { execution: String, from: u64 },
+    /// Ask for access to an Environment's namespace (a `POST`).
+    RequestAccess {
+        env: String,
+        reason: String,
+        minutes: u32,
+        access: crate::model::AccessLevel,
+    },
     /// What waits for me, item by item: open promotions awaiting my review and pending
     /// access requests (the inbox view).
     InboxItems,

@@ -64,6 +64,8 @@ pub enum Data {
     Deployment(Box<DeploymentState>),
     Components(Box<ComponentsState>),
     Retry(Box<RetryOutcome>),
+    /// An access request was made (granted at once, or pending).
+    AccessRequested(Box<crate::model::AccessRequest>),
     /// A job retry was dispatched.
     JobRetried(Box<crate::model::JobRetryAnswer>),
     Jobs {

@@ -18,6 +18,7 @@
 //!   the way to open one from an Application.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
 
+pub mod access;
 pub mod app;
 pub mod blueprint;
 pub mod deployment;

@@ -2,11 +2,13 @@
 //! explanations, so wording stays consistent across views. Shared and browsing words
 //! are here; each journey's own words are in a submodule, all re-exported.
 
+mod access;
 mod logs;
 mod promotions;
 mod provisioning;
 mod sign_in;
 
+pub use access::*;
 pub use logs::*;
 pub use promotions::*;
 pub use provisioning::*;
@@ -102,6 +104,7 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::ToggleTimestamps => "time",
         Action::Deployments => "provisioning",
         Action::RetryPhase => "retry",
+        Action::RequestAccess => "access",
         Action::Confirm => "yes",
         other => other.name(),
     }

@@ -84,6 +84,21 @@ pub async fn fetch(
         | Query::ExecutionLogs { .. }) => {
             return provisioning::fetch(client, q, remembered).await;
         }
+        Query::RequestAccess {
+            env,
+            reason,
+            minutes,
+            access,
+        } => {
+            let request = crate::model::CreateAccessRequest {
+                reason,
+                duration_minutes: minutes,
+                access,
+            };
+            Data::AccessRequested(Box::new(
+                client.create_access_request(&env, &request).await?,
+            ))
+        }
         Query::InboxItems => Data::InboxItems(Box::new(inbox_items(client).await?)),
         Query::Promotion { id } => promotion(client.get_promotion(&id).await?).await,
         Query::Promote { env, app, target } => {

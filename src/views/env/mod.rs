@@ -63,6 +63,8 @@ pub struct EnvView {
     derived: Derived,
     /// Opening a promotion of the selected card.
     promote: crate::views::promotion::promote::Promote,
+    /// Asking for access to this Environment's namespace.
+    access: crate::views::access::request::RequestAccess,
 }
 
 impl EnvView {
@@ -78,6 +80,7 @@ impl EnvView {
             scroll: 0,
             derived: Derived::default(),
             promote: Default::default(),
+            access: Default::default(),
         }
     }
 
@@ -219,6 +222,7 @@ impl View for EnvView {
             Action::ToggleLayout,
             Action::Logs,
             Action::BlueprintUsage,
+            Action::RequestAccess,
             Action::CommandPalette,
             Action::Help,
         ]
@@ -241,6 +245,7 @@ impl View for EnvView {
             Action::BlueprintUsage,
             Action::Logs,
             Action::Promote,
+            Action::RequestAccess,
             Action::Copy,
         ]
     }
@@ -294,6 +299,7 @@ impl View for EnvView {
                 };
                 return self.promote.press(source, cx);
             }
+            (Action::RequestAccess, _) => return self.access.press(&self.env),
             (Action::BlueprintUsage, _) => {
                 return match self.selected_app() {
                     Some(app) => Outcome::Open(Target::Blueprint {
@@ -329,6 +335,9 @@ impl View for EnvView {
         if let Some(effects) = self.promote.on_fetched(request, result) {
             return Some(effects);
         }
+        if let Some(effects) = self.access.on_fetched(request, result) {
+            return Some(effects);
+        }
         super::settle_answer(&mut self.apps, request, result, cx.now, |d| match d {
             Data::Applications(a) => Some(a.clone()),
             _ => None,
@@ -345,8 +354,17 @@ impl View for EnvView {
         }
     }
 
+    fn on_composed(&mut self, action: Action, text: String, send: bool, cx: &mut Cx) -> Outcome {
+        match action {
+            Action::RequestAccess => self.access.composed(&self.env, text, send, cx),
+            _ => Outcome::Ignored,
+        }
+    }
+
     fn take_outcome(&mut self) -> Option<Outcome> {
-        self.promote.take_outcome()
+        self.promote
+            .take_outcome()
+            .or_else(|| self.access.take_outcome())
     }
 
     fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect> {

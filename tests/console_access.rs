@@ -1,0 +1,68 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+//! Asking for access from the console, headless against the sandbox: `A` in an
+//! Environment opens the editor for the reason, Ctrl-S sends it, and the answer is said
+//! in the status bar (granted at once on dev by policy, pending an approver on prod); an
+//! empty reason is refused in the editor and nothing is sent.
+
+mod contract_support;
+
+use std::time::Duration;
+
+use catalyst_tui::app::headless::Headless;
+use catalyst_tui::model::AccessState;
+use catalyst_tui::views::Target;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+async fn ask(c: &mut Headless, env: &str, reason: &str) -> String {
+    c.keys(&format!(": 'env {env}' enter")).unwrap();
+    c.settle(LIMIT).await.unwrap();
+    c.keys(&format!("A '{reason}' ctrl-s")).unwrap();
+    c.settle(LIMIT).await.unwrap();
+    c.state.notice.clone().map(|n| n.text).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn layla_asks_for_access_and_is_told_the_answer() {
+    let sb = contract_support::start().await;
+    let mut c = Headless::sandbox(&sb.base_url, "layla", (80, 24), Target::Home);
+    c.settle(LIMIT).await.unwrap();
+
+    let said = ask(
+        &mut c,
+        "digital-channels-dev",
+        "probe flaps on payment-rail",
+    )
+    .await;
+    assert!(
+        said.contains("granted: debug on digital-channels-dev until"),
+        "{said}"
+    );
+    assert!(
+        said.contains("catalyst-tui access exec digital-channels-dev"),
+        "{said}"
+    );
+
+    let said = ask(&mut c, "digital-channels-prod", "INC-4711 timeouts").await;
+    assert!(said.contains("pending an approver"), "{said}");
+    let admin = contract_support::sign_in(&sb, "admin").await;
+    let pending = admin
+        .list_access_requests(Some(AccessState::Pending), &Default::default())
+        .await
+        .unwrap();
+    let mine = pending
+        .items
+        .iter()
+        .find(|r| r.requester == "layla" && r.environment == "digital-channels-prod")
+        .expect("the request waits for an approver");
+    assert_eq!(mine.reason, "INC-4711 timeouts");
+    assert_eq!(mine.duration_minutes, 30);
+
+    // Without a reason nothing is sent: the editor stays and says why.
+    let before = c.state.next_request;
+    c.keys("A ctrl-s").unwrap();
+    c.settle(LIMIT).await.unwrap();
+    assert!(!c.state.overlays.is_empty(), "the editor stays open");
+    assert_eq!(c.state.next_request, before, "nothing sent");
+    c.keys("esc").unwrap();
+}
