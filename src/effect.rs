@@ -99,6 +99,8 @@ pub enum Query {
     RetryJob { deployment: String, job: String },
     /// A page of an execution's log lines, from line `from` (1-based).
     ExecutionLogs { execution: String, from: u64 },
+    /// My granted access requests (the status bar's countdown).
+    Grants,
     /// Ask for access to an Environment's namespace (a `POST`).
     RequestAccess {
         env: String,

@@ -64,6 +64,8 @@ pub enum Data {
     Deployment(Box<DeploymentState>),
     Components(Box<ComponentsState>),
     Retry(Box<RetryOutcome>),
+    /// Granted access requests (of everyone the identity may see; mine are kept).
+    Grants(Vec<crate::model::AccessRequest>),
     /// An access request was made (granted at once, or pending).
     AccessRequested(Box<crate::model::AccessRequest>),
     /// A job retry was dispatched.

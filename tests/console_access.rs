@@ -14,6 +14,14 @@ use catalyst_tui::views::Target;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
+fn ui() -> catalyst_tui::ui::Ui {
+    let (theme, _) = catalyst_tui::theme::Theme::shipped("dark").unwrap();
+    catalyst_tui::ui::Ui {
+        theme,
+        glyphs: &catalyst_tui::theme::Glyphs::UNICODE,
+    }
+}
+
 async fn ask(c: &mut Headless, env: &str, reason: &str) -> String {
     c.keys(&format!(": 'env {env}' enter")).unwrap();
     c.settle(LIMIT).await.unwrap();
@@ -41,6 +49,13 @@ async fn layla_asks_for_access_and_is_told_the_answer() {
     assert!(
         said.contains("catalyst-tui access exec digital-channels-dev"),
         "{said}"
+    );
+    // The status bar counts the grant down on the Environment's views.
+    c.state.notice = None;
+    let screen = c.screen(&ui());
+    assert!(
+        screen.contains("debug digital-channels-dev · ") && screen.contains(" min left"),
+        "{screen}"
     );
 
     let said = ask(&mut c, "digital-channels-prod", "INC-4711 timeouts").await;

@@ -5,6 +5,7 @@
 //! The input context is derived, never stored: [`State::context`] asks the top overlay or
 //! view.
 
+pub mod grants;
 pub mod list;
 pub mod load;
 mod sign_in;
@@ -105,6 +106,8 @@ pub struct State {
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
+    /// My live access grants, counted down in the status bar.
+    pub grants: grants::Grants,
 }
 
 impl State {
@@ -124,6 +127,7 @@ impl State {
             log_lines: crate::views::logs::DEFAULT_CAPACITY,
             quit: false,
             dirty: true,
+            grants: grants::Grants::default(),
         }
     }
 
@@ -183,12 +187,18 @@ impl State {
         let countdown = matches!(self.live, LiveState::Reconnecting { .. })
             || self.overlays.iter().any(|o| o.animates());
         let view = self.top().view().animates();
+        let grant = self
+            .top()
+            .view()
+            .scope()
+            .env
+            .and_then(|env| self.grants.next_change(&env, self.now));
         if view {
             Some(Duration::from_millis(120))
         } else if countdown {
             Some(Duration::from_millis(500))
         } else {
-            None
+            grant
         }
     }
 

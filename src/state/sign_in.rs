@@ -68,6 +68,10 @@ pub(super) fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
             for depth in 0..state.routes.len() {
                 effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
             }
+            // My grants, for the countdown (catalyst-api has no access requests).
+            if !state.session.catalyst {
+                effects.push(state.grants.read(&mut state.next_request));
+            }
             effects
         }
         SignInMsg::Failed(error) => {

@@ -253,10 +253,15 @@ fn an_expired_session_signs_in_again_and_keeps_the_view() {
         now(),
     );
     assert_eq!(s.routes.len(), 2, "the view was kept");
+    let reads = fetches(&effects);
     assert_eq!(
-        fetches(&effects).len(),
+        reads.iter().filter(|(_, q)| *q != Query::Grants).count(),
         3,
         "every view on the stack reloads"
+    );
+    assert!(
+        reads.iter().any(|(_, q)| *q == Query::Grants),
+        "and my grants are read"
     );
     assert!(!s.session.expired);
 }

@@ -502,6 +502,18 @@ fn on_fetched(
     {
         state.session.expired = true;
     }
+    let me = state
+        .session
+        .me
+        .as_ref()
+        .map(|m| m.sub.clone())
+        .unwrap_or_default();
+    if state.grants.on_fetched(&me, request, &result) {
+        return (Vec::new(), true);
+    }
+    if let Ok(crate::msg::Data::AccessRequested(r)) = &result {
+        state.grants.on_request(&me, r);
+    }
     for overlay in state.overlays.iter_mut().rev() {
         if let Some(effects) = overlay.on_fetched(request, &result) {
             return (effects, true);
@@ -566,6 +578,10 @@ fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
         LiveMsg::Event { event, .. } => {
             if event == LiveEvent::Reset {
                 return with_top(state, |v, cx| v.load(cx));
+            }
+            if let (LiveEvent::AccessUpdated(r), Some(me)) = (&event, &state.session.me) {
+                let me = me.sub.clone();
+                state.grants.on_request(&me, r);
             }
             with_top(state, |v, cx| v.on_live(&event, cx))
         }

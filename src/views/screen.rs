@@ -35,6 +35,11 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
         .filter()
         .filter(|f| f.editing || f.is_active())
         .map(|f| (f.text.as_str(), f.editing));
+    // My live grant on the Environment shown, counted down.
+    let grant = view.scope().env.and_then(|env| {
+        let g = state.grants.live_on(&env, state.now)?;
+        crate::state::grants::countdown(g, state.now)
+    });
     render_status(
         frame,
         status,
@@ -42,6 +47,7 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
         state.live_shown(),
         state.notice.as_ref(),
         filter,
+        grant.as_deref(),
         state.now,
     );
     if state.key_bar {

@@ -66,6 +66,7 @@ pub fn render_header(frame: &mut Frame, area: Rect, ui: &Ui, session: &Session, 
 }
 
 /// The status bar: the stream's state, then a notice or the filter being typed.
+#[allow(clippy::too_many_arguments)] // one line of the screen, each argument a piece of it
 pub fn render_status(
     frame: &mut Frame,
     area: Rect,
@@ -73,6 +74,7 @@ pub fn render_status(
     live: &LiveState,
     notice: Option<&Notice>,
     filter: Option<(&str, bool)>,
+    grant: Option<&str>,
     now: DateTime<Utc>,
 ) {
     let (mark, text, token) = match live {
@@ -101,6 +103,12 @@ pub fn render_status(
         format!(" {mark} {text} "),
         bar.patch(ui.style(token)),
     )];
+    if let Some(grant) = grant {
+        spans.push(Span::styled(
+            format!(" {grant} "),
+            bar.patch(ui.style("warning")),
+        ));
+    }
     if let Some((text, editing)) = filter {
         let cursor = if editing { "_" } else { "" };
         spans.push(Span::styled(

@@ -84,6 +84,15 @@ pub async fn fetch(
         | Query::ExecutionLogs { .. }) => {
             return provisioning::fetch(client, q, remembered).await;
         }
+        Query::Grants => Data::Grants(
+            client
+                .list_access_requests(
+                    Some(crate::model::AccessState::Granted),
+                    &crate::model::PageQuery::default(),
+                )
+                .await?
+                .items,
+        ),
         Query::RequestAccess {
             env,
             reason,
