@@ -145,10 +145,7 @@ impl Action {
     /// available actions, so no key does nothing; a user keymap binding another one gets
     /// a warning-free binding whose key says it is not available.
     pub fn is_available(self) -> bool {
-        !matches!(
-            self,
-            Action::GrantAccess | Action::DenyAccess | Action::Shell
-        )
+        !matches!(self, Action::Shell)
     }
 }
 

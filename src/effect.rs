@@ -99,6 +99,12 @@ pub enum Query {
     RetryJob { deployment: String, job: String },
     /// A page of an execution's log lines, from line `from` (1-based).
     ExecutionLogs { execution: String, from: u64 },
+    /// Grant or deny an access request with a comment (a `POST`).
+    DecideAccess {
+        id: String,
+        decision: crate::model::AccessDecisionKind,
+        comment: String,
+    },
     /// My granted access requests (the status bar's countdown).
     Grants,
     /// Ask for access to an Environment's namespace (a `POST`).

@@ -66,6 +66,8 @@ pub enum Data {
     Retry(Box<RetryOutcome>),
     /// Granted access requests (of everyone the identity may see; mine are kept).
     Grants(Vec<crate::model::AccessRequest>),
+    /// An access request was decided (granted or denied).
+    AccessDecided(Box<crate::model::AccessRequest>),
     /// An access request was made (granted at once, or pending).
     AccessRequested(Box<crate::model::AccessRequest>),
     /// A job retry was dispatched.

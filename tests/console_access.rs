@@ -81,3 +81,80 @@ async fn layla_asks_for_access_and_is_told_the_answer() {
     assert_eq!(c.state.next_request, before, "nothing sent");
     c.keys("esc").unwrap();
 }
+
+/// The keys that put the inbox's selection on the access request `id`.
+fn select(c: &Headless, id: &str) -> String {
+    let catalyst_tui::views::Route::Inbox(inbox) = c.state.top() else {
+        panic!("not the inbox")
+    };
+    let items = inbox.items.value().expect("the inbox is read");
+    let at = items
+        .access_requests
+        .iter()
+        .position(|r| r.id == id)
+        .expect("the request is listed");
+    let mut keys = String::from("Home");
+    for _ in 0..items.promotions.len() + at {
+        keys.push_str(" j");
+    }
+    keys
+}
+
+/// An approver decides from the inbox: the access requests below the promotions, the
+/// rules said above them; `a` grants with a comment, the answer is said and the list read
+/// again; an org-admin does not get production's requests to decide.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approver_grants_from_the_inbox_and_the_rules_are_said() {
+    let sb = contract_support::start().await;
+    let layla = contract_support::sign_in(&sb, "layla").await;
+    let asked = layla
+        .create_access_request(
+            "digital-channels-prod",
+            &catalyst_tui::model::CreateAccessRequest {
+                reason: "INC-4711 timeouts".into(),
+                duration_minutes: 20,
+                access: catalyst_tui::model::AccessLevel::Debug,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(asked.state, AccessState::Pending);
+
+    // Salim is an org-admin: production is not his to grant, so it is not in his inbox;
+    // the rules are said above what he may decide.
+    let mut salim = Headless::sandbox(&sb.base_url, "salim", (100, 30), Target::Inbox);
+    salim.settle(LIMIT).await.unwrap();
+    let screen = salim.screen(&ui());
+    assert!(screen.contains("nobody decides their own"), "{screen}");
+    let catalyst_tui::views::Route::Inbox(inbox) = salim.state.top() else {
+        panic!("not the inbox")
+    };
+    let listed = &inbox.items.value().unwrap().access_requests;
+    assert!(listed.iter().all(|r| r.id != asked.id), "{listed:?}");
+
+    let mut admin = Headless::sandbox(&sb.base_url, "admin", (100, 30), Target::Inbox);
+    admin.settle(LIMIT).await.unwrap();
+    admin.keys(&select(&admin, &asked.id)).unwrap();
+    let screen = admin.screen(&ui());
+    assert!(
+        screen.contains("▶ layla"),
+        "the request is selected: {screen}"
+    );
+    assert!(screen.contains("a grant"), "{screen}");
+    admin.keys("a 'go ahead, 20 min' ctrl-s").unwrap();
+    admin.settle(LIMIT).await.unwrap();
+    let said = admin
+        .state
+        .notice
+        .clone()
+        .map(|n| n.text)
+        .unwrap_or_default();
+    assert!(
+        said.contains(&format!("Access {} for layla", asked.id)),
+        "{said}"
+    );
+    assert!(said.contains("is granted"), "{said}");
+    let now = layla.get_access_request(&asked.id).await.unwrap();
+    assert_eq!(now.state, AccessState::Granted);
+    assert_eq!(now.decided_by.as_deref(), Some("admin"));
+}

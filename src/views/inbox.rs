@@ -1,6 +1,9 @@
 //! What waits for me: the open promotions awaiting my review (app, source → target,
-//! versions, author, age; Enter opens one) and, read-only, the pending access requests I
-//! may see (deciding them comes with access sessions). A `promotion.updated` or
+//! versions, author, age; Enter opens one) and the pending access requests I may see,
+//! which one selection runs through. On an access request `grant-access` and
+//! `deny-access` open the comment editor (a denial needs a comment), the rules of who may
+//! decide are said above the requests, and the server's answer (or its refusal, naming
+//! the rule) is said; the list is read again after a decision. A `promotion.updated` or
 //! `access.updated` event re-reads the lists, debounced like the home's counts.
 
 use chrono::{DateTime, Utc};
@@ -14,13 +17,13 @@ use super::{Cx, Outcome, Scope, Target, View, settle_answer};
 use crate::action::Action;
 use crate::api::ApiError;
 use crate::effect::{Effect, Query, RequestId};
-use crate::model::LiveEvent;
+use crate::model::{AccessDecisionKind, LiveEvent};
 use crate::msg::{Data, InboxItems, Msg};
 use crate::state::list::ListState;
 use crate::state::load::{Load, Problem};
 use crate::ui::Ui;
 use crate::widgets::load::{render_empty, render_load};
-use crate::widgets::table::{render_table, visible_rows, window};
+use crate::widgets::table::{render_rows, visible_rows, window};
 use crate::widgets::text::ago;
 use crate::words;
 
@@ -39,6 +42,8 @@ const ACTIONS: &[Action] = &[
     Action::Bottom,
     Action::Open,
     Action::Copy,
+    Action::GrantAccess,
+    Action::DenyAccess,
 ];
 
 /// At most this many access requests are listed under the promotions.
@@ -51,11 +56,56 @@ pub struct InboxView {
     /// The selected promotion.
     pub list: ListState,
     refresh_pending: bool,
+    /// The comment being written for a decision (kept after a refusal).
+    draft: String,
+    /// The request a decision is being written for, and whether it grants.
+    deciding: Option<(String, bool)>,
+    /// The decision in flight.
+    sending: Option<RequestId>,
+    /// What the last answer decided, said once the view is on top.
+    outcome: Option<String>,
 }
 
 impl InboxView {
+    /// Rows the selection runs through: the promotions, then the access requests shown.
     fn len(&self) -> usize {
-        self.items.value().map_or(0, |i| i.promotions.len())
+        self.items.value().map_or(0, |i| {
+            i.promotions.len() + i.access_requests.len().min(ACCESS_SHOWN)
+        })
+    }
+
+    /// The selected access request, when the selection is below the promotions.
+    fn selected_access(&self) -> Option<&crate::model::AccessRequest> {
+        let items = self.items.value()?;
+        let at = self.list.selected.checked_sub(items.promotions.len())?;
+        items.access_requests.iter().take(ACCESS_SHOWN).nth(at)
+    }
+
+    /// `grant-access` / `deny-access` on the selected request: the editor.
+    fn decide(&mut self, grant: bool) -> Outcome {
+        if self.sending.is_some() {
+            return Outcome::Say(words::ACCESS_IN_FLIGHT.to_string());
+        }
+        let Some(r) = self.selected_access() else {
+            return Outcome::Say(words::NO_ACCESS_SELECTED.to_string());
+        };
+        let title = words::access_decision_title(grant, r);
+        let id = r.id.clone();
+        if self.deciding.as_ref().is_some_and(|(d, _)| *d != id) {
+            self.draft.clear();
+        }
+        self.deciding = Some((id, grant));
+        let action = if grant {
+            Action::GrantAccess
+        } else {
+            Action::DenyAccess
+        };
+        Outcome::Compose(Box::new(crate::views::overlays::compose::Compose::new(
+            title,
+            action,
+            !grant,
+            &self.draft,
+        )))
     }
 
     fn read(&mut self, cx: &mut Cx) -> Vec<Effect> {
@@ -75,7 +125,7 @@ impl InboxView {
 
 impl View for InboxView {
     fn context(&self) -> &'static [&'static str] {
-        &["promotion", "list", "global"]
+        &["access", "promotion", "list", "global"]
     }
 
     fn title(&self) -> String {
@@ -83,6 +133,15 @@ impl View for InboxView {
     }
 
     fn hints(&self) -> &'static [Action] {
+        if self.selected_access().is_some() {
+            return &[
+                Action::GrantAccess,
+                Action::DenyAccess,
+                Action::Refresh,
+                Action::Back,
+                Action::Help,
+            ];
+        }
         &[Action::Open, Action::Refresh, Action::Back, Action::Help]
     }
 
@@ -91,6 +150,9 @@ impl View for InboxView {
     }
 
     fn copy_text(&self) -> Option<String> {
+        if let Some(r) = self.selected_access() {
+            return Some(r.id.clone());
+        }
         let items = self.items.value()?;
         items
             .promotions
@@ -108,6 +170,8 @@ impl View for InboxView {
             return Outcome::Done(Vec::new());
         }
         match action {
+            Action::GrantAccess => self.decide(true),
+            Action::DenyAccess => self.decide(false),
             Action::Open | Action::MoveRight => {
                 match self
                     .items
@@ -128,6 +192,19 @@ impl View for InboxView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
+        if self.sending == Some(request) {
+            self.sending = None;
+            self.outcome = Some(match result {
+                Ok(Data::AccessDecided(r)) => {
+                    self.draft.clear();
+                    self.deciding = None;
+                    words::access_decided(r)
+                }
+                Ok(_) => words::UNEXPECTED_ANSWER.to_string(),
+                Err(e) => words::access_decision_failed(e),
+            });
+            return Some(self.read(cx));
+        }
         settle_answer(&mut self.items, request, result, cx.now, |d| match d {
             Data::InboxItems(i) => Some((**i).clone()),
             _ => None,
@@ -135,6 +212,32 @@ impl View for InboxView {
         let len = self.len();
         self.list.clamp(len);
         Some(Vec::new())
+    }
+
+    fn on_composed(&mut self, action: Action, text: String, send: bool, cx: &mut Cx) -> Outcome {
+        self.draft = text;
+        let Some((id, grant)) = self.deciding.clone() else {
+            return Outcome::Ignored;
+        };
+        if !send || !matches!(action, Action::GrantAccess | Action::DenyAccess) {
+            return Outcome::Done(Vec::new());
+        }
+        let decision = if grant {
+            AccessDecisionKind::Grant
+        } else {
+            AccessDecisionKind::Deny
+        };
+        let (request, effect) = cx.fetch(Query::DecideAccess {
+            id,
+            decision,
+            comment: self.draft.trim().to_string(),
+        });
+        self.sending = Some(request);
+        Outcome::Done(vec![effect])
+    }
+
+    fn take_outcome(&mut self) -> Option<Outcome> {
+        self.outcome.take().map(Outcome::Say)
     }
 
     fn on_live(&mut self, event: &LiveEvent, _cx: &mut Cx) -> Vec<Effect> {
@@ -205,7 +308,9 @@ impl View for InboxView {
                 table,
             );
         } else {
+            let on_access = self.list.selected >= items.promotions.len();
             let mut list = self.list;
+            list.selected = list.selected.min(items.promotions.len().saturating_sub(1));
             list.scroll_into_view(visible_rows(table));
             let rows = items.promotions[window(&list, table, items.promotions.len())]
                 .iter()
@@ -240,7 +345,11 @@ impl View for InboxView {
                 Constraint::Length(8),
                 Constraint::Length(10),
             ];
-            render_table(frame, table, ui, header, &widths, rows, &list);
+            // The selection on an access request: no promotion is highlighted.
+            let selected = (!on_access)
+                .then(|| list.selected.checked_sub(list.offset))
+                .flatten();
+            render_rows(frame, table, ui, header, &widths, rows, selected);
         }
         if items.access_requests.is_empty() {
             return;
@@ -251,11 +360,13 @@ impl View for InboxView {
                 format!(" {} ({})", words::INBOX_ACCESS, items.access_requests.len()),
                 ui.style("title"),
             ),
-            Line::styled(format!("   {}", words::INBOX_ACCESS_NOTE), dim),
+            Line::styled(format!("   {}", words::ACCESS_RULES), dim),
         ];
-        for r in items.access_requests.iter().take(ACCESS_SHOWN) {
+        let selected = self.list.selected.checked_sub(items.promotions.len());
+        for (i, r) in items.access_requests.iter().take(ACCESS_SHOWN).enumerate() {
+            let mark = if selected == Some(i) { " ▶ " } else { "   " };
             lines.push(Line::from(vec![
-                Span::styled(format!("   {} ", r.requester), ui.style("text")),
+                Span::styled(format!("{mark}{} ", r.requester), ui.style("text")),
                 Span::styled(
                     format!(
                         "{} {} {} min {} {}",

@@ -30,7 +30,28 @@ pub fn render_table(
     rows: Vec<Row<'static>>,
     list: &ListState,
 ) {
-    let selected = list.selected.checked_sub(list.offset);
+    render_rows(
+        frame,
+        area,
+        ui,
+        header,
+        widths,
+        rows,
+        list.selected.checked_sub(list.offset),
+    );
+}
+
+/// Draws `header` and `rows` with the row at `selected` (among `rows`) highlighted, or
+/// none (the selection is elsewhere on screen).
+pub fn render_rows(
+    frame: &mut Frame,
+    area: Rect,
+    ui: &Ui,
+    header: Row<'static>,
+    widths: &[Constraint],
+    rows: Vec<Row<'static>>,
+    selected: Option<usize>,
+) {
     let table = Table::new(rows, widths.iter().copied())
         .header(header.style(ui.style("title")))
         .row_highlight_style(ui.style("selection"))

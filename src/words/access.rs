@@ -4,6 +4,8 @@ use crate::api::ApiError;
 use crate::model::{AccessRequest, AccessState};
 
 pub const ACCESS_IN_FLIGHT: &str = "The access request is being sent; wait for the answer.";
+pub const NO_ACCESS_SELECTED: &str =
+    "Select an access request first (below the promotions): a grants it, x denies it.";
 pub const ACCESS_REASON_REQUIRED: &str =
     "Say why you need access: the reason goes to the approver and the audit trail.";
 
@@ -29,6 +31,34 @@ pub fn access_requested(r: &AccessRequest) -> String {
         ),
         (state, _) => format!("Access {} is {state}.", r.id),
     }
+}
+
+/// The rules of deciding access requests, said above them.
+pub const ACCESS_RULES: &str = "a grants, x denies · nobody decides their own; org-admins decide non-prod of their Org; sovereign-admins any; support agents never get access";
+
+/// The title of the editor for a decision's comment.
+pub fn access_decision_title(grant: bool, r: &AccessRequest) -> String {
+    format!(
+        "{} {} access to {} for {} ({} min)",
+        if grant { "Grant" } else { "Deny" },
+        r.access,
+        r.environment,
+        r.requester,
+        r.duration_minutes
+    )
+}
+
+/// What the answer to a decision says.
+pub fn access_decided(r: &AccessRequest) -> String {
+    format!(
+        "Access {} for {} on {} is {}.",
+        r.id, r.requester, r.environment, r.state
+    )
+}
+
+/// A decision was refused (the server says by which rule).
+pub fn access_decision_failed(error: &ApiError) -> String {
+    format!("The request was not decided: {error} (your comment is kept).")
 }
 
 /// An access request was refused.

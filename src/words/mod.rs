@@ -105,6 +105,8 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::Deployments => "provisioning",
         Action::RetryPhase => "retry",
         Action::RequestAccess => "access",
+        Action::GrantAccess => "grant",
+        Action::DenyAccess => "deny",
         Action::Confirm => "yes",
         other => other.name(),
     }

@@ -28,8 +28,6 @@ pub const INBOX_EMPTY_NEXT: &str =
 pub const INBOX_REVIEWS: &str = "Promotions awaiting my review";
 pub const INBOX_NO_REVIEWS: &str = "No promotion awaits your review.";
 pub const INBOX_ACCESS: &str = "Pending access requests";
-pub const INBOX_ACCESS_NOTE: &str =
-    "Read-only here: deciding access requests comes with access sessions.";
 
 /// The question before opening a promotion.
 pub fn promote_question(app: &str, source: &str, target: &str, version: &str) -> String {

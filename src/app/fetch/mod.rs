@@ -84,6 +84,15 @@ pub async fn fetch(
         | Query::ExecutionLogs { .. }) => {
             return provisioning::fetch(client, q, remembered).await;
         }
+        Query::DecideAccess {
+            id,
+            decision,
+            comment,
+        } => Data::AccessDecided(Box::new(
+            client
+                .decide_access_request(&id, &crate::model::AccessDecision { decision, comment })
+                .await?,
+        )),
         Query::Grants => Data::Grants(
             client
                 .list_access_requests(
