@@ -183,6 +183,10 @@ pub enum Effect {
     CancelSignIn,
     /// Stop the process until the shell continues it (Ctrl-Z).
     Suspend,
+    /// Prepare a kube shell for my live grant `grant` on `env` (credentials, file).
+    OpenShell { grant: String, env: String },
+    /// Hand the terminal to the shell prepared (the loop does).
+    RunShell,
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Write `contents` to a new file at `path` (a log saved with `w`); the answer is a

@@ -198,4 +198,6 @@ pub enum Msg {
     Notice(String),
     /// A background task finished something the operator asked for (a file saved).
     Info(String),
+    /// A kube shell is prepared: hand it the terminal.
+    ShellReady,
 }

@@ -14,6 +14,7 @@ pub mod pace;
 pub mod remember;
 pub mod runner;
 pub mod save;
+pub mod shell;
 pub mod startup;
 
 use std::io::{self, Stdout};
@@ -48,6 +49,8 @@ pub enum Event {
     Msg(Msg),
     /// A sign-in finished: the client to use from now on.
     Connected(Box<Connected>),
+    /// A kube shell is prepared (kept by the runner until the loop hands it the terminal).
+    Shell(Box<shell::ShellHandOff>),
 }
 
 /// How the console starts.
@@ -90,6 +93,10 @@ type Term = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
 
 /// Runs the console until the person quits or the terminal goes away.
 pub async fn run(launch: Launch) -> Result<()> {
+    // Credential files an earlier console left (killed outright) go first.
+    if let Ok(dir) = crate::kube::runtime_dir() {
+        crate::kube::sweep_stale(&dir, Utc::now());
+    }
     let mut guard =
         TerminalGuard::enter(Options::default()).wrap_err("entering full-screen mode")?;
     let mut terminal: Term = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))
@@ -215,7 +222,19 @@ pub async fn run(launch: Launch) -> Result<()> {
         };
         if let Some(input) = input {
             let effects = update(&mut state, input, Utc::now());
-            for effect in runner.run(effects) {
+            let mut loop_effects = runner.run(effects);
+            runner.subscribe(&state);
+            // Drain what is already queued before drawing, so a burst is one frame.
+            while let Ok(event) = rx.try_recv() {
+                if pace::is_answer(&event) {
+                    pacer.urgent();
+                }
+                let input = from_event(event, &mut runner);
+                let effects = update(&mut state, input, Utc::now());
+                loop_effects.extend(runner.run(effects));
+                runner.subscribe(&state);
+            }
+            for effect in loop_effects {
                 match effect {
                     LoopEffect::Quit => state.quit = true,
                     LoopEffect::Suspend => {
@@ -226,18 +245,21 @@ pub async fn run(launch: Launch) -> Result<()> {
                         state.dirty = true;
                     }
                     LoopEffect::Copy(text) => copy(&mut terminal, &text)?,
+                    LoopEffect::Shell(shell) => {
+                        // The shell gets every keystroke while it runs, the console none.
+                        drop(events);
+                        let status = guard.run_child(&mut shell.command());
+                        drop(shell);
+                        events = EventStream::new();
+                        terminal = repaint_after_resume()?;
+                        state.dirty = true;
+                        let said = match status {
+                            Ok(s) => crate::words::shell_returned(s.code()),
+                            Err(e) => crate::words::shell_failed("the shell", &e.to_string()),
+                        };
+                        let _ = tx.try_send(Event::Msg(Msg::Info(said)));
+                    }
                 }
-            }
-            runner.subscribe(&state);
-            // Drain what is already queued before drawing, so a burst is one frame.
-            while let Ok(event) = rx.try_recv() {
-                if pace::is_answer(&event) {
-                    pacer.urgent();
-                }
-                let input = from_event(event, &mut runner);
-                let effects = update(&mut state, input, Utc::now());
-                runner.run(effects);
-                runner.subscribe(&state);
             }
         }
         if state.quit {
@@ -278,6 +300,10 @@ pub fn from_event(event: Event, runner: &mut Runner) -> Input {
                 sovereign,
                 catalyst,
             }))
+        }
+        Event::Shell(shell) => {
+            runner.stash_shell(shell);
+            Input::Msg(Msg::ShellReady)
         }
     }
 }

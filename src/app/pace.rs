@@ -34,7 +34,7 @@ use crate::msg::Msg;
 /// input) rather than feeding a stream or a timer (coalesced).
 pub fn is_answer(event: &Event) -> bool {
     match event {
-        Event::Connected(_) => true,
+        Event::Connected(_) | Event::Shell(_) => true,
         Event::Msg(msg) => matches!(
             msg,
             Msg::Fetched { .. } | Msg::SignIn(_) | Msg::Notice(_) | Msg::Info(_)

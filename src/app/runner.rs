@@ -24,11 +24,13 @@ use crate::views::Scope;
 use crate::words;
 
 /// What the loop itself must do (it owns the terminal).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum LoopEffect {
     Suspend,
     Copy(String),
     Quit,
+    /// Hand the terminal to a prepared kube shell, then take it back.
+    Shell(Box<super::shell::ShellHandOff>),
 }
 
 /// The runner's state: the signed-in client, effects waiting for it, the subscription.
@@ -58,6 +60,8 @@ pub struct Runner {
     root: CancellationToken,
     /// Which API the signed-in Sovereign speaks.
     surface: Surface,
+    /// A kube shell prepared, until the loop hands it the terminal.
+    shell: Option<Box<super::shell::ShellHandOff>>,
 }
 
 /// How long a stream's messages are gathered into one batch.
@@ -82,6 +86,7 @@ impl Runner {
             provisioning_idle: None,
             root: CancellationToken::new(),
             surface: Surface::Console,
+            shell: None,
         }
     }
 
@@ -121,6 +126,11 @@ impl Runner {
                 Effect::Suspend => for_loop.push(LoopEffect::Suspend),
                 Effect::Copy(text) => for_loop.push(LoopEffect::Copy(text)),
                 Effect::Quit => for_loop.push(LoopEffect::Quit),
+                Effect::RunShell => {
+                    if let Some(shell) = self.shell.take() {
+                        for_loop.push(LoopEffect::Shell(shell));
+                    }
+                }
                 other => self.spawn(other),
             }
         }
@@ -131,6 +141,11 @@ impl Runner {
     /// live events and timers.
     pub fn pending(&self) -> usize {
         self.pending + usize::from(self.signing)
+    }
+
+    /// Keeps a prepared kube shell until `Effect::RunShell` hands it to the loop.
+    pub fn stash_shell(&mut self, shell: Box<super::shell::ShellHandOff>) {
+        self.shell = Some(shell);
     }
 
     /// Counts an answer the runner did not start itself (the first device sign-in).
@@ -148,7 +163,7 @@ impl Runner {
             | Event::Msg(Msg::SignIn(
                 SignInMsg::Failed(_) | SignInMsg::Authorize(_) | SignInMsg::Refused { .. },
             )) => self.signing = false,
-            Event::Msg(_) => {}
+            Event::Msg(_) | Event::Shell(_) => {}
         }
     }
 
@@ -218,7 +233,21 @@ impl Runner {
                     tokio::task::spawn_blocking(move || remember::write(&path, &contents));
                 }
             }
-            Effect::Suspend | Effect::Copy(_) | Effect::Quit => {}
+            Effect::OpenShell { grant, env } => {
+                let Some(client) = self.client.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let event =
+                        match super::shell::ShellHandOff::prepare(&client, &grant, &env).await {
+                            Ok(h) => Event::Shell(Box::new(h)),
+                            Err(why) => Event::Msg(Msg::Notice(why)),
+                        };
+                    let _ = tx.send(event).await;
+                });
+            }
+            Effect::Suspend | Effect::Copy(_) | Effect::Quit | Effect::RunShell => {}
         }
     }
 

@@ -304,6 +304,23 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Suspend => vec![Effect::Suspend],
+        // A kube shell inside my live grant on the Environment shown.
+        Action::Shell if state.top().view().actions().contains(&Action::Shell) => {
+            let Some(env) = state.top().view().scope().env else {
+                notice(state, words::SHELL_WHERE, false);
+                return Vec::new();
+            };
+            match state.grants.live_on(&env, state.now) {
+                Some(g) => vec![Effect::OpenShell {
+                    grant: g.id.clone(),
+                    env,
+                }],
+                None => {
+                    notice(state, &words::no_live_grant(&env), false);
+                    Vec::new()
+                }
+            }
+        }
         other => {
             let text = words::not_here(other);
             notice(state, &text, false);
@@ -488,6 +505,7 @@ fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
             notice(state, &text, false);
             Vec::new()
         }
+        Msg::ShellReady => vec![Effect::RunShell],
     };
     (effects, true)
 }

@@ -61,6 +61,36 @@ pub fn access_decision_failed(error: &ApiError) -> String {
     format!("The request was not decided: {error} (your comment is kept).")
 }
 
+/// A shell has nowhere to go: no live grant on the Environment shown.
+pub fn no_live_grant(env: &str) -> String {
+    format!("You have no live grant on {env}: press A to ask for access first.")
+}
+
+/// A shell opens in an Environment (or an Application's).
+pub const SHELL_WHERE: &str =
+    "A kube shell opens from an Environment or an Application you hold a grant on.";
+
+/// The shell could not be prepared.
+pub fn shell_failed(env: &str, why: &str) -> String {
+    format!("No kube shell on {env}: {why}")
+}
+
+/// The line printed before the shell starts.
+pub fn shell_banner(env: &str, namespace: &str, context: &str, until: &str) -> String {
+    format!(
+        "kube session on {env} (context {context}, namespace {namespace}) until {until}; \
+         KUBECONFIG is set. Exit the shell to return to the console."
+    )
+}
+
+/// Back from the shell.
+pub fn shell_returned(code: Option<i32>) -> String {
+    match code {
+        Some(0) | None => "Back from the kube shell; its kubeconfig is removed.".to_string(),
+        Some(c) => format!("Back from the kube shell (exit {c}); its kubeconfig is removed."),
+    }
+}
+
 /// An access request was refused.
 pub fn access_request_failed(error: &ApiError) -> String {
     format!("Access was not requested: {error} (your reason is kept).")

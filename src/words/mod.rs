@@ -107,6 +107,7 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::RequestAccess => "access",
         Action::GrantAccess => "grant",
         Action::DenyAccess => "deny",
+        Action::Shell => "shell",
         Action::Confirm => "yes",
         other => other.name(),
     }

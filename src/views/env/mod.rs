@@ -246,6 +246,7 @@ impl View for EnvView {
             Action::Logs,
             Action::Promote,
             Action::RequestAccess,
+            Action::Shell,
             Action::Copy,
         ]
     }
