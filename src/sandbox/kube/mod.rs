@@ -13,10 +13,11 @@ mod discovery;
 mod events;
 mod logs;
 mod objects;
+mod table;
 mod watch;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -56,21 +57,36 @@ pub fn router() -> Router<SharedSandbox> {
     Router::new().nest("/k8s/{env}", inner)
 }
 
-async fn not_served(req: Request) -> Response {
-    let path = req.uri().path().to_string();
-    match path.split('/').nth(3) {
-        // A cluster-wide read (`/api/v1/pods`, `/api/v1/namespaces`) is outside the grant.
-        Some("api" | "apis") if !path.contains("/namespaces/") => status(
+/// Anything else under `/k8s/{env}`: the token is checked first (a dead one is a 401
+/// wherever it goes), then a cluster-wide read is outside the grant (403) and the rest
+/// does not exist (404).
+async fn not_served(
+    State(state): State<SharedSandbox>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let path = uri.path();
+    let rest = path.strip_prefix("/k8s/").unwrap_or(path);
+    let (env, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    {
+        let world = state.world.read().await;
+        if let Err(r) = authorize(&world, &headers, env, None) {
+            return r;
+        }
+    }
+    let api = rest.starts_with("api/") || rest.starts_with("apis/");
+    if api && !rest.contains("/namespaces/") {
+        return status(
             StatusCode::FORBIDDEN,
             "Forbidden",
             "this grant is limited to its namespace: cluster-wide reads are not allowed",
-        ),
-        _ => status(
-            StatusCode::NOT_FOUND,
-            "NotFound",
-            "the server could not find the requested resource",
-        ),
+        );
     }
+    status(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        "the server could not find the requested resource",
+    )
 }
 
 /// A Kubernetes `Status` failure with its HTTP code.

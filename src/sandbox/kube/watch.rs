@@ -28,6 +28,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::events::{field_selector, selected};
 use super::objects::{Kind, snapshot};
+use super::table;
 use super::{Grant, authorize, json_body, status, status_object};
 use crate::sandbox::events::{EventFilter, Replay};
 use crate::sandbox::store::SharedSandbox;
@@ -145,6 +146,16 @@ fn stamp(mut obj: Value, rv: u64) -> Value {
     obj
 }
 
+/// The object as the client asked for it: itself, or a one-row Table.
+fn shaped(kind: Kind, as_table: bool, obj: Value, rv: u64) -> Value {
+    let obj = stamp(obj, rv);
+    if as_table {
+        table::table(kind, &[obj], &rv.to_string(), chrono::Utc::now())
+    } else {
+        obj
+    }
+}
+
 async fn get_one(
     state: SharedSandbox,
     env: String,
@@ -162,7 +173,7 @@ async fn get_one(
         .into_iter()
         .find(|(n, _)| *n == name)
     {
-        Some((_, obj)) => json_body(&stamp(obj, rv)),
+        Some((_, obj)) => json_body(&shaped(kind, table::wanted(&headers), obj, rv)),
         None => not_found(kind, &name),
     }
 }
@@ -218,6 +229,9 @@ async fn list(
         .into_values()
         .map(|o| stamp(o, rv))
         .collect();
+    if table::wanted(&headers) {
+        return json_body(&table::table(kind, &items, &rv.to_string(), world.now()));
+    }
     json_body(&json!({
         "apiVersion": kind.api_version(),
         "kind": format!("{}List", kind.kind()),
@@ -267,12 +281,13 @@ async fn watch(
         )
     };
     let (tx, rx) = mpsc::channel::<Bytes>(256);
+    let as_table = table::wanted(&headers);
     let mut opening = Vec::new();
     match (from, sub.replay) {
         (None, _) => opening.extend(
             known
                 .values()
-                .map(|o| line("ADDED", &stamp(o.clone(), last))),
+                .map(|o| line("ADDED", &shaped(kind, as_table, o.clone(), last))),
         ),
         (Some(_), Replay::Reset { id }) => {
             let msg = format!(
@@ -291,7 +306,7 @@ async fn watch(
                 opening.extend(
                     known
                         .values()
-                        .map(|o| line("MODIFIED", &stamp(o.clone(), f.id))),
+                        .map(|o| line("MODIFIED", &shaped(kind, as_table, o.clone(), f.id))),
                 );
             }
         }
@@ -300,6 +315,7 @@ async fn watch(
         state,
         grant,
         kind,
+        as_table,
         sel,
         filter,
         known,
@@ -343,6 +359,7 @@ struct Follow {
     state: SharedSandbox,
     grant: Grant,
     kind: Kind,
+    as_table: bool,
     sel: Selectors,
     filter: EventFilter,
     known: BTreeMap<String, Value>,
@@ -378,6 +395,10 @@ impl Follow {
         }
     }
 
+    fn shaped(&self, obj: &Value, rv: u64) -> Value {
+        shaped(self.kind, self.as_table, obj.clone(), rv)
+    }
+
     /// How long the grant still lives (`None` once it is over).
     async fn grant_left(&self) -> Option<Duration> {
         let world = self.state.world.read().await;
@@ -400,14 +421,14 @@ impl Follow {
         let mut out = Vec::new();
         for (name, obj) in &now {
             match self.known.get(name) {
-                None => out.push(line("ADDED", &stamp(obj.clone(), id))),
-                Some(old) if old != obj => out.push(line("MODIFIED", &stamp(obj.clone(), id))),
+                None => out.push(line("ADDED", &self.shaped(obj, id))),
+                Some(old) if old != obj => out.push(line("MODIFIED", &self.shaped(obj, id))),
                 Some(_) => {}
             }
         }
         for (name, old) in &self.known {
             if !now.contains_key(name) {
-                out.push(line("DELETED", &stamp(old.clone(), id)));
+                out.push(line("DELETED", &self.shaped(old, id)));
             }
         }
         self.known = now;
