@@ -49,8 +49,13 @@ pub async fn granted(sb: &RunningSandbox) -> (ApiClient, String, AccessCredentia
 
 /// Degrades [`APP`] with [`WHY`] the way the simulation would, and announces it.
 pub async fn degrade(sb: &RunningSandbox) {
+    degrade_app(sb, APP).await;
+}
+
+/// Degrades `app` of [`ENV`] with [`WHY`] and announces it.
+pub async fn degrade_app(sb: &RunningSandbox, app: &str) {
     let mut world = sb.state.world.write().await;
-    let rec = world.apps.get_mut(ENV).unwrap().get_mut(APP).unwrap();
+    let rec = world.apps.get_mut(ENV).unwrap().get_mut(app).unwrap();
     let app = rec.apply_status(AppStatus::Degraded, WHY, chrono::Utc::now());
     let org = app.org.clone();
     sb.state.bus.publish(

@@ -190,17 +190,29 @@ async fn kubectl_gets_describes_and_reads_logs() {
     assert!(read.contains("msg=\"request\""), "{read}");
     child.kill().await.unwrap();
 
-    // `get events -w`: the current events first, then what a change brings.
-    let mut child = kubectl(d, &config, &["get", "events", "-w", "-o", "name"])
+    // `get events -w`: the current events first, then those a change brings.
+    let mut child = kubectl(d, &config, &["get", "events", "-w"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-        .await
-        .expect("kubectl get events -w answers")
-        .unwrap();
-    assert!(first.is_some_and(|l| l.starts_with("event/")));
+    let watched = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut degraded = false;
+        while let Some(l) = lines.next_line().await.unwrap() {
+            if !degraded && l.contains("BackOff") && l.contains(APP) {
+                // The listing is there: now another Application degrades.
+                degrade_app(&sb, "marketing-site").await;
+                degraded = true;
+            }
+            if l.contains("BackOff") && l.contains("pod/marketing-site-") {
+                return l;
+            }
+        }
+        panic!("kubectl get events -w ended");
+    })
+    .await
+    .expect("kubectl get events -w shows the new BackOff");
+    assert!(watched.contains("Warning"), "{watched}");
     child.kill().await.unwrap();
 }

@@ -11,12 +11,13 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::objects::Kind;
-use super::{authorize, json_body, status};
+use super::{Failure, authorize, json_body, status};
 use crate::sandbox::store::SharedSandbox;
+use axum::response::IntoResponse;
 
 const READ_VERBS: [&str; 3] = ["get", "list", "watch"];
 
-async fn check(state: &SharedSandbox, headers: &HeaderMap, env: &str) -> Result<(), Response> {
+async fn check(state: &SharedSandbox, headers: &HeaderMap, env: &str) -> Result<(), Failure> {
     let world = state.world.read().await;
     authorize(&world, headers, env, None).map(|_| ())
 }
@@ -28,7 +29,7 @@ pub async fn version(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check(&state, &headers, &env).await {
-        return r;
+        return r.into_response();
     }
     json_body(&json!({
         "major": "1",
@@ -50,7 +51,7 @@ pub async fn api_versions(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check(&state, &headers, &env).await {
-        return r;
+        return r.into_response();
     }
     json_body(&json!({
         "kind": "APIVersions",
@@ -83,7 +84,7 @@ pub async fn core_v1(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check(&state, &headers, &env).await {
-        return r;
+        return r.into_response();
     }
     json_body(&json!({
         "kind": "APIResourceList",
@@ -111,7 +112,7 @@ pub async fn api_groups(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check(&state, &headers, &env).await {
-        return r;
+        return r.into_response();
     }
     json_body(&json!({
         "kind": "APIGroupList",
@@ -127,7 +128,7 @@ pub async fn group_version(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check(&state, &headers, &env).await {
-        return r;
+        return r.into_response();
     }
     let Some(kind) = Kind::of_group(&group, &version, None) else {
         return status(

@@ -174,7 +174,7 @@ pub async fn pod_log(
         let world = state.world.read().await;
         let grant = match authorize(&world, &headers, &env, Some(&ns)) {
             Ok(g) => g,
-            Err(r) => return r,
+            Err(r) => return r.into_response(),
         };
         let Some((rec, p)) = find(&world, &env, &name) else {
             return status(

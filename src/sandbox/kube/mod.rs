@@ -71,7 +71,7 @@ async fn not_served(
     {
         let world = state.world.read().await;
         if let Err(r) = authorize(&world, &headers, env, None) {
-            return r;
+            return r.into_response();
         }
     }
     let api = rest.starts_with("api/") || rest.starts_with("apis/");
@@ -132,8 +132,32 @@ impl Grant {
     }
 }
 
-fn unauthorized() -> Response {
-    status(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized")
+/// A refused request, answered as a Kubernetes `Status`.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    code: StatusCode,
+    reason: &'static str,
+    message: String,
+}
+
+impl Failure {
+    pub fn new(code: StatusCode, reason: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        status(self.code, self.reason, &self.message)
+    }
+}
+
+fn unauthorized() -> Failure {
+    Failure::new(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized")
 }
 
 /// Checks the bearer token against live grants and the path's Environment and
@@ -144,7 +168,7 @@ pub(crate) fn authorize(
     headers: &HeaderMap,
     env: &str,
     ns: Option<&str>,
-) -> Result<Grant, Response> {
+) -> Result<Grant, Failure> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -159,17 +183,17 @@ pub(crate) fn authorize(
         .grant_for_token(token, world.now())
         .ok_or_else(unauthorized)?;
     if grant.environment != env {
-        return Err(status(
+        return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "Forbidden",
-            &format!("this grant is for {}, not for {env}", grant.environment),
+            format!("this grant is for {}, not for {env}", grant.environment),
         ));
     }
     if let Some(ns) = ns.filter(|ns| *ns != env) {
-        return Err(status(
+        return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "Forbidden",
-            &format!("this grant may read namespace \"{env}\" only, not namespace \"{ns}\""),
+            format!("this grant may read namespace \"{env}\" only, not namespace \"{ns}\""),
         ));
     }
     Ok(Grant {

@@ -198,7 +198,7 @@ pub fn pod(world: &World, rec: &AppRecord, p: &PodInfo) -> Value {
     let state = pod_state(rec, p);
     let started = ts(p.started_at);
     let mut labels = labels(rec);
-    let hash = p.name.rsplitn(3, '-').nth(1).unwrap_or("");
+    let hash = p.name.rsplit('-').nth(1).unwrap_or("");
     labels["pod-template-hash"] = json!(hash);
     let ready = if p.ready { "True" } else { "False" };
     let cond = |t: &str, s: &str| json!({"type": t, "status": s, "lastProbeTime": null, "lastTransitionTime": started});

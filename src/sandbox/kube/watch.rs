@@ -29,7 +29,7 @@ use tokio::sync::{broadcast, mpsc};
 use super::events::{field_selector, selected};
 use super::objects::{Kind, snapshot};
 use super::table;
-use super::{Grant, authorize, json_body, status, status_object};
+use super::{Failure, Grant, authorize, json_body, status, status_object};
 use crate::sandbox::events::{EventFilter, Replay};
 use crate::sandbox::store::SharedSandbox;
 
@@ -58,10 +58,6 @@ fn not_found(kind: Kind, name: &str) -> Response {
         "NotFound",
         &format!("{} \"{name}\" not found", kind.plural()),
     )
-}
-
-fn bad_request(message: &str) -> Response {
-    status(StatusCode::BAD_REQUEST, "BadRequest", message)
 }
 
 /// `GET /api/v1/namespaces/{ns}/{pods|events}`.
@@ -132,7 +128,7 @@ async fn forbidden_or_missing(
 ) -> Response {
     let world = state.world.read().await;
     if let Err(r) = authorize(&world, headers, env, Some(ns)) {
-        return r;
+        return r.into_response();
     }
     status(
         StatusCode::NOT_FOUND,
@@ -166,7 +162,7 @@ async fn get_one(
 ) -> Response {
     let world = state.world.read().await;
     if let Err(r) = authorize(&world, &headers, &env, Some(&ns)) {
-        return r;
+        return r.into_response();
     }
     let rv = state.bus.last_id();
     match snapshot(&world, &env, kind)
@@ -181,11 +177,11 @@ async fn get_one(
 /// Selectors of a list or watch, parsed.
 type Selectors = (Vec<(String, String)>, Vec<(String, String)>);
 
-fn selectors(q: &ListQuery) -> Result<Selectors, Response> {
-    let fields =
-        field_selector(q.field_selector.as_deref().unwrap_or("")).map_err(|e| bad_request(&e))?;
+fn selectors(q: &ListQuery) -> Result<Selectors, Failure> {
+    let fields = field_selector(q.field_selector.as_deref().unwrap_or(""))
+        .map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "BadRequest", e))?;
     let labels = field_selector(q.label_selector.as_deref().unwrap_or(""))
-        .map_err(|e| bad_request(&e))?
+        .map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "BadRequest", e))?
         .into_iter()
         .map(|(k, v)| (format!("metadata.labels.{k}"), v))
         .collect();
@@ -215,14 +211,14 @@ async fn list(
 ) -> Response {
     let sel = match selectors(&q) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if q.watch.as_deref().is_some_and(|w| w == "true" || w == "1") {
         return watch(state, env, ns, kind, q, sel, headers).await;
     }
     let world = state.world.read().await;
     if let Err(r) = authorize(&world, &headers, &env, Some(&ns)) {
-        return r;
+        return r.into_response();
     }
     let rv = state.bus.last_id();
     let items: Vec<Value> = matching(snapshot(&world, &env, kind), &sel)
@@ -269,7 +265,7 @@ async fn watch(
         let world = state.world.read().await;
         let grant = match authorize(&world, &headers, &env, Some(&ns)) {
             Ok(g) => g,
-            Err(r) => return r,
+            Err(r) => return r.into_response(),
         };
         let sub = state.bus.subscribe(&filter, from);
         let last = state.bus.last_id();
