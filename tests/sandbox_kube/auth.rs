@@ -125,3 +125,19 @@ async fn a_watch_ends_when_the_grant_is_revoked() {
     assert!(body.lines().all(|l| l.contains("\"type\":\"ADDED\"")));
     assert!(body.contains("\"reason\":\"Started\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalyst_api_mode_serves_kubernetes_too() {
+    let sb = start_with(catalyst_tui::sandbox::SandboxOptions {
+        speed: 0.0,
+        api: catalyst_tui::sandbox::ApiMode::Catalyst,
+        ..Default::default()
+    })
+    .await;
+    let url = format!("{}/k8s/{ENV}/api/v1/namespaces/{ENV}/pods", sb.base_url);
+    assert_status(
+        &get(&url, Some("sbx-not-a-grant")).await,
+        401,
+        "Unauthorized",
+    );
+}

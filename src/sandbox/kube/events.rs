@@ -177,3 +177,23 @@ pub fn selected(obj: &Value, sel: &[(String, String)]) -> bool {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_selectors_are_what_kubectl_describe_sends() {
+        let sel = field_selector(
+            "involvedObject.name=web-1,involvedObject.namespace==dev,involvedObject.uid=",
+        )
+        .unwrap();
+        assert_eq!(sel.len(), 3);
+        let ev = json!({"involvedObject": {"name": "web-1", "namespace": "dev"}});
+        assert!(selected(&ev, &sel));
+        let other = json!({"involvedObject": {"name": "web-2", "namespace": "dev"}});
+        assert!(!selected(&other, &sel));
+        assert!(field_selector("nonsense").is_err());
+        assert!(field_selector("").unwrap().is_empty());
+    }
+}

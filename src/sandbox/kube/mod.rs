@@ -11,6 +11,8 @@
 
 mod discovery;
 mod events;
+mod flux;
+mod live;
 mod logs;
 mod objects;
 mod table;

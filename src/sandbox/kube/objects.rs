@@ -1,7 +1,6 @@
-//! The Kubernetes objects of an Environment, derived from its Applications: one Pod per
-//! `AppRecord.pods` entry, one HelmRelease per Application (named as the Application),
-//! and one Kustomization per Environment (named as the Environment: the Flux object that
-//! applies the Environment's Git path, which holds the HelmReleases).
+//! The Kubernetes objects of an Environment, derived from its Applications: the kinds
+//! served, one Pod per `AppRecord.pods` entry, and what Pods, Events and the Flux
+//! objects (`flux`) share (ids, labels, metadata, pod states).
 //!
 //! Objects come without `metadata.resourceVersion`; `watch` stamps it (list and watch
 //! decide which version an object carries). Must not read the clock: the same world
@@ -99,7 +98,7 @@ pub fn uid(seed: &str) -> String {
     ) + "ab"
 }
 
-fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -171,7 +170,7 @@ pub fn node_name(pod: &PodInfo) -> String {
     format!("{region}-worker-{n}")
 }
 
-fn labels(rec: &AppRecord) -> Value {
+pub fn labels(rec: &AppRecord) -> Value {
     json!({
         "app.kubernetes.io/name": rec.app.name,
         "app.kubernetes.io/instance": rec.app.name,
@@ -181,7 +180,7 @@ fn labels(rec: &AppRecord) -> Value {
     })
 }
 
-fn meta(kind: Kind, env: &str, name: &str, created: String, labels: Value) -> Value {
+pub fn meta(kind: Kind, env: &str, name: &str, created: String, labels: Value) -> Value {
     json!({
         "name": name,
         "namespace": env,
@@ -290,139 +289,45 @@ pub fn apps<'a>(world: &'a World, env: &str) -> impl Iterator<Item = &'a AppReco
     world.apps.get(env).into_iter().flat_map(|m| m.values())
 }
 
-/// (status, reason, message) of a HelmRelease's Ready condition.
-fn helm_ready(rec: &AppRecord) -> (&'static str, &'static str, String) {
-    let a = &rec.app;
-    let chart = format!("{}@{}", a.blueprint.name, a.blueprint.version);
-    let detail = a.status_detail.clone();
-    let or = |d: String, fallback: String| if d.is_empty() { fallback } else { d };
-    match a.status {
-        AppStatus::Running => (
-            "True",
-            "UpgradeSucceeded",
-            format!(
-                "Helm upgrade succeeded for release {}/{}.v{} with chart {chart}",
-                a.environment,
-                a.name,
-                a.revision.max(1)
-            ),
-        ),
-        AppStatus::Installing | AppStatus::Updating => (
-            "Unknown",
-            "Progressing",
-            or(
-                detail,
-                format!("Fulfilling prerequisites for chart {chart}"),
-            ),
-        ),
-        AppStatus::Degraded => (
-            "False",
-            "HealthCheckFailed",
-            or(detail, "health check failed".into()),
-        ),
-        AppStatus::Failed => (
-            "False",
-            "UpgradeFailed",
-            or(detail, format!("Helm upgrade failed for chart {chart}")),
-        ),
-        AppStatus::Paused => ("False", "Suspended", "reconciliation is suspended".into()),
-        AppStatus::PendingApproval => (
-            "Unknown",
-            "DependencyNotReady",
-            or(detail, "waiting for the promotion to be approved".into()),
-        ),
-        _ => ("Unknown", "Progressing", detail),
-    }
-}
-
-/// The HelmRelease of an Application.
-pub fn helm_release(rec: &AppRecord) -> Value {
-    let a = &rec.app;
-    let at = ts(a.last_deploy.at);
-    let (status, reason, message) = helm_ready(rec);
-    json!({
-        "apiVersion": Kind::HelmRelease.api_version(),
-        "kind": "HelmRelease",
-        "metadata": meta(Kind::HelmRelease, &a.environment, &a.name, at.clone(), labels(rec)),
-        "spec": {
-            "interval": "10m",
-            "suspend": a.status == AppStatus::Paused,
-            "chart": {"spec": {
-                "chart": a.blueprint.name,
-                "version": a.blueprint.version,
-                "sourceRef": {"kind": "HelmRepository", "name": "catalyst-blueprints", "namespace": "flux-system"},
-            }},
-            "values": rec.values,
-        },
-        "status": {
-            "observedGeneration": 1,
-            "lastAttemptedRevision": a.blueprint.version,
-            "conditions": [{
-                "type": "Ready",
-                "status": status,
-                "reason": reason,
-                "message": message,
-                "lastTransitionTime": at,
-                "observedGeneration": 1,
-            }],
-        },
-    })
-}
-
-pub fn helm_releases(world: &World, env: &str) -> Vec<(String, Value)> {
-    apps(world, env)
-        .map(|rec| (rec.app.name.clone(), helm_release(rec)))
-        .collect()
-}
-
-/// The Environment's one Kustomization: it applies the Environment's Git path (the
-/// HelmReleases); it is Ready as long as they were applied, whatever their health.
-pub fn kustomizations(world: &World, env: &str) -> Vec<(String, Value)> {
-    let Some(rec) = world.environments.get(env) else {
-        return Vec::new();
-    };
-    let e = &rec.env;
-    let newest = apps(world, env)
-        .map(|a| a.app.last_deploy.at)
-        .max()
-        .unwrap_or(e.created_at);
-    let commit = apps(world, env)
-        .max_by_key(|a| a.app.last_deploy.at)
-        .map(|a| a.app.last_deploy.commit.clone())
-        .unwrap_or_else(|| short_hash(env));
-    let labels = json!({"app.kubernetes.io/instance": env, "catalyst.openova.io/org": e.org});
-    let obj = json!({
-        "apiVersion": Kind::Kustomization.api_version(),
-        "kind": "Kustomization",
-        "metadata": meta(Kind::Kustomization, env, env, ts(e.created_at), labels),
-        "spec": {
-            "interval": "5m",
-            "path": format!("./environments/{env}"),
-            "prune": true,
-            "sourceRef": {"kind": "GitRepository", "name": env},
-        },
-        "status": {
-            "observedGeneration": 1,
-            "lastAppliedRevision": format!("main@sha1:{commit}"),
-            "conditions": [{
-                "type": "Ready",
-                "status": "True",
-                "reason": "ReconciliationSucceeded",
-                "message": format!("Applied revision: main@sha1:{commit}"),
-                "lastTransitionTime": ts(newest),
-                "observedGeneration": 1,
-            }],
-        },
-    });
-    vec![(env.to_string(), obj)]
-}
-
 /// Every object of `kind` in the Environment.
 pub fn snapshot(world: &World, env: &str, kind: Kind) -> Vec<(String, Value)> {
     match kind {
         Kind::Pod => pods(world, env),
         Kind::Event => super::events::events(world, env),
-        Kind::HelmRelease => helm_releases(world, env),
-        Kind::Kustomization => kustomizations(world, env),
+        Kind::HelmRelease => super::flux::helm_releases(world, env),
+        Kind::Kustomization => super::flux::kustomizations(world, env),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_found_by_their_paths() {
+        assert_eq!(Kind::of_core("pods"), Some(Kind::Pod));
+        assert_eq!(Kind::of_core("events"), Some(Kind::Event));
+        assert_eq!(Kind::of_core("secrets"), None);
+        assert_eq!(
+            Kind::of_group("helm.toolkit.fluxcd.io", "v2", Some("helmreleases")),
+            Some(Kind::HelmRelease)
+        );
+        assert_eq!(
+            Kind::of_group("kustomize.toolkit.fluxcd.io", "v1", None),
+            Some(Kind::Kustomization)
+        );
+        assert_eq!(
+            Kind::of_group("helm.toolkit.fluxcd.io", "v2beta1", None),
+            None
+        );
+    }
+
+    #[test]
+    fn uids_are_stable_and_uuid_shaped() {
+        let a = uid("Pod/dev/web-1");
+        assert_eq!(a, uid("Pod/dev/web-1"));
+        assert_ne!(a, uid("Pod/dev/web-2"));
+        let parts: Vec<usize> = a.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12]);
     }
 }

@@ -145,3 +145,41 @@ pub fn table(kind: Kind, objects: &[Value], rv: &str, now: DateTime<Utc>) -> Val
         "rows": rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_like_kubectl() {
+        let now = DateTime::parse_from_rfc3339("2026-01-10T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |s: &str| age(Some(s), now);
+        assert_eq!(at("2026-01-09T23:59:15Z"), "45s");
+        assert_eq!(at("2026-01-09T23:48:00Z"), "12m");
+        assert_eq!(at("2026-01-09T19:00:00Z"), "5h");
+        assert_eq!(at("2026-01-07T00:00:00Z"), "3d");
+        assert_eq!(age(None, now), "<unknown>");
+    }
+
+    #[test]
+    fn a_pod_row_shows_readiness_status_and_restarts() {
+        let pod = json!({
+            "metadata": {"name": "web-1", "creationTimestamp": "2026-01-09T23:59:00Z"},
+            "status": {"phase": "Running", "containerStatuses": [{
+                "ready": false, "restartCount": 3,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+            }]},
+        });
+        let now = Utc::now();
+        let t = table(Kind::Pod, &[pod], "7", now);
+        assert_eq!(t["kind"], "Table");
+        let cells = &t["rows"][0]["cells"];
+        assert_eq!(cells[0], "web-1");
+        assert_eq!(cells[1], "0/1");
+        assert_eq!(cells[2], "CrashLoopBackOff");
+        assert_eq!(cells[3], "3");
+        assert_eq!(t["rows"][0]["object"]["metadata"]["name"], "web-1");
+    }
+}

@@ -12,24 +12,24 @@
 //! sends what differs (ADDED, MODIFIED, DELETED). A watch ends after `timeoutSeconds`
 //! (default 30 minutes), when the client goes away, or when the grant ends.
 //!
-//! Must not write to the world, nor hold its lock across an await.
+//! This file owns the handlers, selectors and a watch's opening; `live` streams the
+//! rest. Must not write to the world, nor hold its lock across an await.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 
 use super::events::{field_selector, selected};
+use super::live::{Follow, line, stream_of};
 use super::objects::{Kind, snapshot};
 use super::table;
-use super::{Failure, Grant, authorize, json_body, status, status_object};
+use super::{Failure, authorize, json_body, status, status_object};
 use crate::sandbox::events::{EventFilter, Replay};
 use crate::sandbox::store::SharedSandbox;
 
@@ -143,7 +143,7 @@ fn stamp(mut obj: Value, rv: u64) -> Value {
 }
 
 /// The object as the client asked for it: itself, or a one-row Table.
-fn shaped(kind: Kind, as_table: bool, obj: Value, rv: u64) -> Value {
+pub fn shaped(kind: Kind, as_table: bool, obj: Value, rv: u64) -> Value {
     let obj = stamp(obj, rv);
     if as_table {
         table::table(kind, &[obj], &rv.to_string(), chrono::Utc::now())
@@ -175,7 +175,7 @@ async fn get_one(
 }
 
 /// Selectors of a list or watch, parsed.
-type Selectors = (Vec<(String, String)>, Vec<(String, String)>);
+pub type Selectors = (Vec<(String, String)>, Vec<(String, String)>);
 
 fn selectors(q: &ListQuery) -> Result<Selectors, Failure> {
     let fields = field_selector(q.field_selector.as_deref().unwrap_or(""))
@@ -188,7 +188,7 @@ fn selectors(q: &ListQuery) -> Result<Selectors, Failure> {
     Ok((fields, labels))
 }
 
-fn matching(objs: Vec<(String, Value)>, sel: &Selectors) -> BTreeMap<String, Value> {
+pub fn matching(objs: Vec<(String, Value)>, sel: &Selectors) -> BTreeMap<String, Value> {
     objs.into_iter()
         .filter(|(_, o)| selected(o, &sel.0) && labels_match(o, &sel.1))
         .collect()
@@ -234,12 +234,6 @@ async fn list(
         "metadata": {"resourceVersion": rv.to_string()},
         "items": items,
     }))
-}
-
-fn line(kind: &str, obj: &Value) -> Bytes {
-    let mut s = json!({"type": kind, "object": obj}).to_string();
-    s.push('\n');
-    Bytes::from(s)
 }
 
 async fn watch(
@@ -318,121 +312,4 @@ async fn watch(
         timeout,
     };
     stream_of(opening, rx, tx, Some((task, sub.live)))
-}
-
-fn stream_of(
-    opening: Vec<Bytes>,
-    rx: mpsc::Receiver<Bytes>,
-    tx: mpsc::Sender<Bytes>,
-    follow: Option<(
-        Follow,
-        broadcast::Receiver<std::sync::Arc<crate::sandbox::events::BusFrame>>,
-    )>,
-) -> Response {
-    tokio::spawn(async move {
-        for b in opening {
-            if tx.send(b).await.is_err() {
-                return;
-            }
-        }
-        if let Some((f, live)) = follow {
-            f.run(live, tx).await;
-        }
-    });
-    let stream = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
-    });
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        Body::from_stream(stream),
-    )
-        .into_response()
-}
-
-/// The live part of a watch.
-struct Follow {
-    state: SharedSandbox,
-    grant: Grant,
-    kind: Kind,
-    as_table: bool,
-    sel: Selectors,
-    filter: EventFilter,
-    known: BTreeMap<String, Value>,
-    timeout: Duration,
-}
-
-impl Follow {
-    async fn run(
-        mut self,
-        mut live: broadcast::Receiver<std::sync::Arc<crate::sandbox::events::BusFrame>>,
-        tx: mpsc::Sender<Bytes>,
-    ) {
-        let deadline = tokio::time::Instant::now() + self.timeout;
-        loop {
-            let left = self.grant_left().await;
-            let Some(left) = left else { return };
-            tokio::select! {
-                frame = live.recv() => match frame {
-                    Ok(frame) if self.filter.matches(&frame) => {
-                        if !self.changed(frame.id, &tx).await {
-                            return;
-                        }
-                    }
-                    Ok(_) => {}
-                    // Fell behind or the bus is gone: end; the client resumes from its
-                    // last version (replayed, or 410 and a re-list).
-                    Err(_) => return,
-                },
-                () = tokio::time::sleep_until(deadline) => return,
-                () = tokio::time::sleep(left) => {}
-                () = tx.closed() => return,
-            }
-        }
-    }
-
-    fn shaped(&self, obj: &Value, rv: u64) -> Value {
-        shaped(self.kind, self.as_table, obj.clone(), rv)
-    }
-
-    /// How long the grant still lives (`None` once it is over).
-    async fn grant_left(&self) -> Option<Duration> {
-        let world = self.state.world.read().await;
-        if !self.grant.alive(&world) {
-            return None;
-        }
-        let end = world.access_requests.get(&self.grant.id)?.expires_at?;
-        (end - world.now()).to_std().ok()
-    }
-
-    /// Sends what changed at bus event `id`; false when the stream should end.
-    async fn changed(&mut self, id: u64, tx: &mpsc::Sender<Bytes>) -> bool {
-        let now = {
-            let world = self.state.world.read().await;
-            if !self.grant.alive(&world) {
-                return false;
-            }
-            matching(snapshot(&world, &self.grant.env, self.kind), &self.sel)
-        };
-        let mut out = Vec::new();
-        for (name, obj) in &now {
-            match self.known.get(name) {
-                None => out.push(line("ADDED", &self.shaped(obj, id))),
-                Some(old) if old != obj => out.push(line("MODIFIED", &self.shaped(obj, id))),
-                Some(_) => {}
-            }
-        }
-        for (name, old) in &self.known {
-            if !now.contains_key(name) {
-                out.push(line("DELETED", &self.shaped(old, id)));
-            }
-        }
-        self.known = now;
-        for b in out {
-            if tx.send(b).await.is_err() {
-                return false;
-            }
-        }
-        true
-    }
 }
