@@ -15,6 +15,8 @@ mod auth;
 mod kube_client;
 #[path = "sandbox_kube/kubectl.rs"]
 mod kubectl;
+#[path = "sandbox_kube/watch.rs"]
+mod watch;
 
 use catalyst_tui::api::ApiClient;
 use catalyst_tui::model::*;
