@@ -5,9 +5,13 @@
 //! events and Flux conditions always agree with the Applications' states.
 //!
 //! This file owns the router, the bearer-token check against live grants and the
-//! Kubernetes `Status` errors. Objects are built in `objects` and `events`, log lines in
-//! `logs`, list and watch in `watch`, discovery documents in `discovery`. Nothing here
+//! Kubernetes `Status` errors. Objects are built in `objects` (pods, shared parts),
+//! `flux` and `events`, log lines in `logs`, list and watch in `watch` and `live`,
+//! server-side tables in `table`, discovery documents in `discovery`. Nothing here
 //! writes to the world, and no token is ever logged or echoed.
+//!
+//! kubectl (client-go) sends a kubeconfig's token only to a TLS server; the sandbox
+//! listens on plain HTTP, so kubectl needs a TLS front in between (the tests use one).
 
 mod discovery;
 mod events;
