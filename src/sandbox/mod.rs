@@ -15,6 +15,7 @@ pub mod faults;
 pub mod flow;
 pub mod identity;
 pub mod keycloak;
+pub mod kube;
 pub mod launch;
 pub mod options;
 pub mod provisioning;

@@ -151,6 +151,7 @@ pub fn app(state: SharedSandbox) -> Router {
     };
     let api = api
         .merge(super::keycloak::router(&state))
+        .merge(super::kube::router())
         .with_state(state.clone())
         .merge(provisioning_routes(&state))
         .fallback(no_route)

@@ -163,7 +163,9 @@ impl AppRecord {
                     name: format!(
                         "{}-{rs}-{}",
                         self.app.name,
-                        &short_hash(&format!("{rs}{i}"))[..5]
+                        // The low digits: FNV spreads a last-byte change there, so the
+                        // pods of one Application never share a name.
+                        &short_hash(&format!("{rs}{i}"))[5..]
                     ),
                     phase,
                     ready: is_ready,
