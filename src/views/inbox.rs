@@ -100,12 +100,15 @@ impl InboxView {
         } else {
             Action::DenyAccess
         };
-        Outcome::Compose(Box::new(crate::views::overlays::compose::Compose::new(
-            title,
-            action,
-            !grant,
-            &self.draft,
-        )))
+        let placeholder = if grant {
+            words::ACCESS_GRANT_PLACEHOLDER
+        } else {
+            words::ACCESS_DENY_PLACEHOLDER
+        };
+        Outcome::Compose(Box::new(
+            crate::views::overlays::compose::Compose::new(title, action, !grant, &self.draft)
+                .with_placeholder(placeholder),
+        ))
     }
 
     fn read(&mut self, cx: &mut Cx) -> Vec<Effect> {

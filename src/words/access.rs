@@ -6,6 +6,10 @@ use crate::model::{AccessRequest, AccessState};
 pub const ACCESS_IN_FLIGHT: &str = "The access request is being sent; wait for the answer.";
 pub const NO_ACCESS_SELECTED: &str =
     "Select an access request first (below the promotions): a grants it, x denies it.";
+pub const ACCESS_REASON_PLACEHOLDER: &str =
+    "Say why you need access (required): it goes to the approver and the audit trail";
+pub const ACCESS_GRANT_PLACEHOLDER: &str = "A comment for the requester (optional)";
+pub const ACCESS_DENY_PLACEHOLDER: &str = "Say why it is denied (required)";
 pub const ACCESS_REASON_REQUIRED: &str =
     "Say why you need access: the reason goes to the approver and the audit trail.";
 

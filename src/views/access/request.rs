@@ -34,12 +34,15 @@ impl RequestAccess {
         if self.sending.is_some() {
             return Outcome::Say(words::ACCESS_IN_FLIGHT.to_string());
         }
-        Outcome::Compose(Box::new(Compose::new(
-            words::access_request_title(env, DEFAULT_MINUTES),
-            Action::RequestAccess,
-            true,
-            &self.draft,
-        )))
+        Outcome::Compose(Box::new(
+            Compose::new(
+                words::access_request_title(env, DEFAULT_MINUTES),
+                Action::RequestAccess,
+                true,
+                &self.draft,
+            )
+            .with_placeholder(words::ACCESS_REASON_PLACEHOLDER),
+        ))
     }
 
     /// The editor closed: the reason kept, and sent when asked to.

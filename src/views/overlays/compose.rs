@@ -70,6 +70,12 @@ impl Compose {
         }
     }
 
+    /// Says what to write when the editor is empty (instead of a review's words).
+    pub fn with_placeholder(mut self, placeholder: &str) -> Compose {
+        self.text.set_placeholder_text(placeholder);
+        self
+    }
+
     /// The comment as written.
     pub fn text(&self) -> String {
         self.text.lines().join("\n")
