@@ -87,7 +87,7 @@ async fn follow_running(
                 DeploymentMsg::Event(e) => events.push(e),
                 DeploymentMsg::Status(StreamStatus::Reconnecting { .. }) => reconnects += 1,
                 DeploymentMsg::Status(_) | DeploymentMsg::ResyncFailed(_) => {}
-                DeploymentMsg::Done(state) => return state.status,
+                DeploymentMsg::Done(state) => return *state.status,
                 DeploymentMsg::Failed(why) => panic!("follow failed: {why}"),
             }
         }

@@ -131,7 +131,7 @@ pub fn seconds(d: Duration) -> String {
 /// The exit of a finished run and the sentence that says so.
 pub fn deployment_end(state: &DeploymentState) -> (Exit, String) {
     let id = &state.id;
-    match state.status {
+    match *state.status {
         DeploymentStatus::Ready => {
             let mut s = format!("deployment {id} is ready");
             let outcome = state.result.as_ref().and_then(|r| r.phase1_outcome);
@@ -165,7 +165,12 @@ pub fn deployment_end(state: &DeploymentState) -> (Exit, String) {
         }
         other => (
             Exit::CannotFollow(format!(
-                "the stream ended while deployment {id} was still {other}"
+                "the stream ended while deployment {id} was still {}",
+                if other == DeploymentStatus::Unknown {
+                    state.status.to_string()
+                } else {
+                    other.to_string()
+                }
             )),
             String::new(),
         ),

@@ -68,3 +68,85 @@ macro_rules! wire_enum {
         }
     };
 }
+
+/// A wire enum value with the text it came as: compares and derefs as the enum, and shows
+/// a value this console does not know the way the server wrote it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Seen<T> {
+    pub value: T,
+    raw: Option<Box<str>>,
+}
+
+impl<T: Copy + std::fmt::Display> std::fmt::Display for Seen<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.raw {
+            Some(raw) => f.write_str(raw),
+            None => self.value.fmt(f),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Seen<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> From<T> for Seen<T> {
+    fn from(value: T) -> Self {
+        Seen { value, raw: None }
+    }
+}
+
+impl<T: PartialEq> PartialEq<T> for Seen<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.value == *other
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Seen<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.raw {
+            Some(raw) => s.serialize_str(raw),
+            None => self.value.serialize(s),
+        }
+    }
+}
+
+impl<'de, T> serde::Deserialize<'de> for Seen<T>
+where
+    T: std::str::FromStr + PartialEq + Default,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        let value: T = raw.parse().unwrap_or_default();
+        // Only an unknown value keeps its text (a known one is its enum).
+        let known = value != T::default() || raw == "unknown";
+        Ok(Seen {
+            value,
+            raw: (!known).then(|| raw.into_boxed_str()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod seen_tests {
+    use super::{DeploymentState, DeploymentStatus};
+
+    #[test]
+    fn an_unknown_status_is_kept_as_it_came_and_a_known_one_is_its_enum() {
+        let s: DeploymentState =
+            serde_json::from_str(r#"{"id":"a","status":"rebuilding"}"#).unwrap();
+        assert_eq!(*s.status, DeploymentStatus::Unknown);
+        assert_eq!(s.status.to_string(), "rebuilding");
+        assert!(
+            serde_json::to_string(&s)
+                .unwrap()
+                .contains(r#""status":"rebuilding""#)
+        );
+        let s: DeploymentState = serde_json::from_str(r#"{"id":"a","status":"wiped"}"#).unwrap();
+        assert_eq!(s.status, DeploymentStatus::Wiped);
+        assert_eq!(s.status.to_string(), "wiped");
+    }
+}

@@ -240,8 +240,9 @@ pub struct DeploymentState {
     pub sovereign_fqdn: String,
     #[serde(default)]
     pub started_at: String,
+    /// A status this console does not know keeps the server's words (shown as they came).
     #[serde(default)]
-    pub status: DeploymentStatus,
+    pub status: super::Seen<DeploymentStatus>,
 }
 
 /// `POST /deployments` body (the subset the console and sandbox use; the service

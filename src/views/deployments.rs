@@ -290,10 +290,10 @@ fn render_rows(visible: &[RunRow], mut list: ListState, frame: &mut Frame, body:
         .map(|row| {
             let (status, id, region, fqdn, started, finished) = match row {
                 RunRow::Run(r) => {
-                    let s = run_status(r.status);
+                    let s = run_status(*r.status);
                     (
                         Span::styled(
-                            format!("{} {}", ui.glyphs.status(s), r.status.as_str()),
+                            format!("{} {}", ui.glyphs.status(s), r.status),
                             ui.theme.status(s),
                         ),
                         r.id.clone(),

@@ -14,7 +14,7 @@ fn state(status: DeploymentStatus) -> DeploymentState {
         result: None,
         sovereign_fqdn: "x.example".into(),
         started_at: "2026-05-04T06:00:00Z".into(),
-        status,
+        status: status.into(),
         ..Default::default()
     }
 }

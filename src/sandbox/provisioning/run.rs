@@ -419,7 +419,7 @@ impl Run {
             result: self.result.clone(),
             sovereign_fqdn: self.ident.fqdn.clone(),
             started_at: rfc3339_secs(self.started_at),
-            status: self.status,
+            status: self.status.into(),
             owner_email: self.owner.clone(),
             handover_url: self.handover_url.clone(),
             phase1_substate: (self.owner.is_some() && self.watching)

@@ -130,7 +130,7 @@ impl DeploymentView {
     /// events show the watch has started.
     pub fn status(&self) -> Option<DeploymentStatus> {
         let status = match self.latest() {
-            Some(s) => s.status,
+            Some(s) => *s.status,
             None if !self.seen.is_empty() => DeploymentStatus::Provisioning,
             None => return None,
         };

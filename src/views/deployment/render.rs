@@ -151,6 +151,10 @@ fn render_summary(
     let gap = || Span::raw("   ");
     let mut first = vec![Span::raw(" ")];
     match (view.status(), view.latest()) {
+        // A status this console does not know: the service's own word.
+        (Some(DeploymentStatus::Unknown), Some(latest)) => {
+            first.push(mark(ui, AppStatus::Unknown, &latest.status.to_string()))
+        }
         (Some(status), _) => first.push(mark(ui, run_status(status), status.as_str())),
         (None, _) => first.push(Span::styled(
             format!("{}{}", words::READING_RUN, ui.glyphs.ellipsis),

@@ -142,7 +142,7 @@ impl DeploymentView {
                 self.track.marker = None;
                 self.track.phase1 = false;
                 if let Some(s) = self.state.as_mut() {
-                    s.status = DeploymentStatus::Provisioning;
+                    s.status = DeploymentStatus::Provisioning.into();
                     s.error = None;
                     s.finished_at = None;
                 }

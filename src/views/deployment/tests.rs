@@ -649,7 +649,7 @@ fn the_list_reads_again_only_while_a_run_is_in_flight() {
     let r = runs();
     let mut running = r.ready.0.clone();
     running.id = "0123456789abcdef".into();
-    running.status = crate::model::DeploymentStatus::Provisioning;
+    running.status = crate::model::DeploymentStatus::Provisioning.into();
     let mut next = 0;
     let mut cx = Cx {
         now: testing::now(),
@@ -698,7 +698,7 @@ fn the_list_reads_again_only_while_a_run_is_in_flight() {
     assert_eq!(view.on_poll(token, &mut cx), Vec::new(), "used up");
 
     // Every run over: nothing is read again.
-    running.status = crate::model::DeploymentStatus::Ready;
+    running.status = crate::model::DeploymentStatus::Ready.into();
     let effects = view
         .on_fetched(request, &answer(vec![running, r.failed.0.clone()]), &mut cx)
         .unwrap();

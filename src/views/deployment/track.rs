@@ -125,16 +125,20 @@ pub struct Component {
     pub stalled: bool,
     /// The HelmRelease is suspended; the service keeps its status `installed`.
     pub suspended: bool,
+    /// A state this console does not know, as the service wrote it.
+    pub raw_state: Option<String>,
 }
 
 impl Component {
     /// The word the grid shows: the service's state, or `stalled` / `suspended` when
     /// the service flags it so.
-    pub fn state_word(&self) -> &'static str {
+    pub fn state_word(&self) -> &str {
         if self.stalled {
             "stalled"
         } else if self.suspended {
             "suspended"
+        } else if let (ComponentStatus::Unknown, Some(raw)) = (self.status, &self.raw_state) {
+            raw
         } else {
             self.status.as_str()
         }
@@ -202,6 +206,7 @@ impl Track {
                 let status = state.parse().unwrap_or(ComponentStatus::Unknown);
                 let c = self.entry(id);
                 c.status = status;
+                c.raw_state = (status == ComponentStatus::Unknown).then(|| state.clone());
                 if !e.message.is_empty() {
                     c.message = e.message.clone();
                 }
@@ -223,6 +228,7 @@ impl Track {
                     since: String::new(),
                     stalled: false,
                     suspended: false,
+                    raw_state: None,
                 });
                 let at = self.components.len() - 1;
                 self.index.insert(id.to_string(), at);

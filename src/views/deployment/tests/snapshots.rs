@@ -34,7 +34,7 @@ fn running(upto: usize, status: DeploymentStatus, with_result: bool) -> Deployme
         ready: (mut state, evs),
         ..
     } = runs();
-    state.status = status;
+    state.status = status.into();
     state.finished_at = None;
     state.component_states = None;
     state.phase1_finished_at = None;
@@ -147,7 +147,7 @@ fn snapshot_lists_of_runs() {
     let r = runs();
     let mut running = r.ready.0.clone();
     running.id = "27b22083765a57a3".into();
-    running.status = DeploymentStatus::Provisioning;
+    running.status = DeploymentStatus::Provisioning.into();
     running.started_at = "2026-11-22T09:58:00Z".into();
     running.finished_at = None;
     running.sovereign_fqdn = "bankdhofar.omani.works".into();
