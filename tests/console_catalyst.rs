@@ -12,7 +12,9 @@
 
 use std::time::Duration;
 
-use catalyst_tui::api::{ApiClient, ClientConfig, ProxySettings, TokenSource};
+use catalyst_tui::api::{
+    ApiClient, ApiKind, ClientConfig, ProvisioningClient, ProxySettings, TokenSource,
+};
 use catalyst_tui::app::headless::Headless;
 use catalyst_tui::model::{AppStatus, LiveEvent};
 use catalyst_tui::sandbox::{ApiMode, RunningSandbox, SandboxOptions, spawn};
@@ -65,20 +67,34 @@ async fn keycloak_token(sb: &RunningSandbox, user: &str) -> String {
     answer["access_token"].as_str().unwrap().to_string()
 }
 
-/// The console as `CATALYST_TOKEN=… catalyst-tui --api-url URL` starts it.
-async fn console(sb: &RunningSandbox, user: &str, open: Target) -> Headless {
+/// A client of the sandbox holding `user`'s realm token (as `CATALYST_TOKEN` gives it).
+async fn client_as(sb: &RunningSandbox, user: &str, api: Option<ApiKind>) -> ApiClient {
     let mut config = ClientConfig::parse(&sb.base_url).unwrap();
     config.proxy = ProxySettings::none();
     config.ssl_cert_file = None;
+    config.api = api;
     let token = keycloak_token(sb, user).await;
-    let client = ApiClient::new(
+    ApiClient::new(
         config,
         TokenSource::Static {
             token: token.into(),
             origin: "CATALYST_TOKEN".into(),
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Today's provisioning service as `user` sees it (catalyst-api serves it itself).
+async fn provisioning_as(sb: &RunningSandbox, user: &str) -> ProvisioningClient {
+    client_as(sb, user, Some(ApiKind::Catalyst))
+        .await
+        .provisioning()
+        .expect("catalyst-api serves the provisioning routes itself")
+}
+
+/// The console as `CATALYST_TOKEN=… catalyst-tui --api-url URL` starts it.
+async fn console(sb: &RunningSandbox, user: &str, open: Target) -> Headless {
+    let client = client_as(sb, user, None).await;
     let mut c = Headless::with_client(client, (80, 24), open);
     c.settle(LIMIT).await.unwrap();
     c
@@ -253,23 +269,7 @@ async fn a_run_is_followed_with_the_token_in_the_services_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn job_retries_and_batches_on_todays_service() {
     let sb = start(0.0).await;
-    let client = |token: String| {
-        let mut config = ClientConfig::parse(&sb.base_url).unwrap();
-        config.proxy = ProxySettings::none();
-        config.ssl_cert_file = None;
-        config.api = Some(catalyst_tui::api::ApiKind::Catalyst);
-        ApiClient::new(
-            config,
-            TokenSource::Static {
-                token: token.into(),
-                origin: "t".into(),
-            },
-        )
-        .unwrap()
-        .provisioning()
-        .expect("catalyst-api serves the provisioning routes itself")
-    };
-    let admin = client(keycloak_token(&sb, "admin").await);
+    let admin = provisioning_as(&sb, "admin").await;
     let runs = admin.list_deployments().await.unwrap().expect("a list");
     let ready = runs
         .iter()
@@ -305,7 +305,7 @@ async fn job_retries_and_batches_on_todays_service() {
     assert!(e.to_string().contains("mutation bridge"), "{e}");
 
     // Layla's session does not own the admin's runs: she neither lists nor reads them.
-    let layla = client(keycloak_token(&sb, "layla").await);
+    let layla = provisioning_as(&sb, "layla").await;
     assert_eq!(layla.list_deployments().await.unwrap(), Some(Vec::new()));
     let e = layla.deployment(&ready).await.unwrap_err();
     assert_eq!(e.status(), Some(404), "{e}");
@@ -317,20 +317,7 @@ async fn job_retries_and_batches_on_todays_service() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_watch_is_rearmed_until_every_component_is_installed() {
     let sb = start(20.0).await;
-    let mut config = ClientConfig::parse(&sb.base_url).unwrap();
-    config.proxy = ProxySettings::none();
-    config.ssl_cert_file = None;
-    config.api = Some(catalyst_tui::api::ApiKind::Catalyst);
-    let admin = ApiClient::new(
-        config,
-        TokenSource::Static {
-            token: keycloak_token(&sb, "admin").await.into(),
-            origin: "t".into(),
-        },
-    )
-    .unwrap()
-    .provisioning()
-    .unwrap();
+    let admin = provisioning_as(&sb, "admin").await;
     let runs = admin.list_deployments().await.unwrap().unwrap();
     let short = runs
         .iter()
