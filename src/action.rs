@@ -126,6 +126,12 @@ actions! {
     DenyAccess = "deny-access", mutating = true;
     /// Open a shell with a kubeconfig for the current grant
     Shell = "shell", mutating = true;
+    /// Look inside the environment with my grant: pods, events, Flux objects
+    Kube = "kube", mutating = false;
+    /// Read the log of the selected pod's previous container
+    PreviousLogs = "previous-logs", mutating = false;
+    /// Show the selected object as YAML
+    Yaml = "yaml", mutating = false;
     /// Retry the failed phase of a provisioning run (asks first)
     RetryPhase = "retry-phase", mutating = true;
     /// Answer yes to the question asked
@@ -166,6 +172,7 @@ pub fn offered_by_catalyst_api(action: Action) -> bool {
             | Action::GrantAccess
             | Action::DenyAccess
             | Action::Shell
+            | Action::Kube
     )
 }
 

@@ -132,6 +132,12 @@ pub enum Query {
         comment: String,
         revision: u64,
     },
+    /// One object of my grant's namespace as YAML (through the grant's kube client).
+    KubeYaml {
+        grant: String,
+        kind: crate::kube::RowKind,
+        name: String,
+    },
 }
 
 /// The most a copy to the clipboard (OSC 52) carries.
@@ -164,6 +170,30 @@ pub enum StreamSpec {
     Deployment { id: String, attempt: u32 },
     /// The log of one operation (CONTRACT B).
     Operation { id: String },
+    /// A stream inside my grant on an Environment (CONTRACT C).
+    Kube(KubeStream),
+}
+
+/// A stream inside a grant: the grant it lives on (a new grant is a new stream; an ended
+/// one stops it), the Environment, and what is followed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KubeStream {
+    pub grant: String,
+    pub env: String,
+    pub feed: KubeFeed,
+}
+
+/// What a kube stream follows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KubeFeed {
+    /// The namespace's pods (of `app` only, when given), events and Flux objects.
+    Namespace { app: Option<String> },
+    /// A pod's log: `container` (the first when `None`), its previous run if asked.
+    Log {
+        pod: String,
+        container: Option<String>,
+        previous: bool,
+    },
 }
 
 /// A side effect for the runner.

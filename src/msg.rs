@@ -81,6 +81,8 @@ pub enum Data {
     InboxItems(Box<InboxItems>),
     /// A promotion (read, opened or reviewed).
     Promotion(Box<PromotionDetail>),
+    /// An object of a grant's namespace as YAML (highlighted), or why it could not be read.
+    KubeYaml(Box<Result<Highlighted, String>>),
 }
 
 /// What waits for me, item by item.
@@ -126,6 +128,8 @@ pub struct StreamBatch {
 pub enum StreamItems {
     Deployment(Vec<DeploymentMsg>),
     Operation(Vec<OperationMsg>),
+    /// A stream inside a grant.
+    Kube(Vec<crate::kube::KubeMsg>),
 }
 
 /// Where the sign-in stands.

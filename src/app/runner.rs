@@ -62,6 +62,8 @@ pub struct Runner {
     surface: Surface,
     /// A kube shell prepared, until the loop hands it the terminal.
     shell: Option<Box<super::shell::ShellHandOff>>,
+    /// One kube client per grant the views follow.
+    kube: crate::kube::GrantClients,
 }
 
 /// How long a stream's messages are gathered into one batch.
@@ -87,6 +89,7 @@ impl Runner {
             root: CancellationToken::new(),
             surface: Surface::Console,
             shell: None,
+            kube: crate::kube::GrantClients::default(),
         }
     }
 
@@ -177,6 +180,20 @@ impl Runner {
                 };
                 let tx = self.tx.clone();
                 let cancel = self.root.clone();
+                if let crate::effect::Query::KubeYaml { grant, kind, name } = query {
+                    let cell = self.kube.cell(&grant);
+                    tokio::spawn(async move {
+                        tokio::select! {
+                            text = crate::kube::watch::read_yaml(&client, &cell, kind, &name) => {
+                                let yaml = text.map(|t| crate::widgets::highlight::highlight_yaml(&t));
+                                let result = Ok(crate::msg::Data::KubeYaml(Box::new(yaml)));
+                                let _ = tx.send(Event::Msg(Msg::Fetched { request, result })).await;
+                            }
+                            () = cancel.cancelled() => {}
+                        }
+                    });
+                    return;
+                }
                 let surface = self.surface.clone();
                 let remembered = if query == crate::effect::Query::Deployments {
                     self.remembered.ids().to_vec()

@@ -88,6 +88,23 @@ impl Grants {
     }
 }
 
+/// Hands every view inside a grant (the kube views, pod logs, YAML) my live grant on its
+/// Environment at the state's time: a view whose grant expired or was revoked stops and
+/// says why; one opened without a grant comes alive when one is granted. `true` when a
+/// view changed.
+pub fn hand_to_views(state: &mut super::State) -> bool {
+    let mut changed = false;
+    let now = state.now;
+    for route in state.routes.iter_mut() {
+        let view = route.view_mut();
+        let Some(env) = view.grant_env() else {
+            continue;
+        };
+        changed |= view.take_grant(state.grants.live_on(&env, now), now);
+    }
+    changed
+}
+
 /// What the status bar says of a live grant at `now`.
 pub fn countdown(g: &AccessRequest, now: DateTime<Utc>) -> Option<String> {
     let left = g.expires_at? - now;

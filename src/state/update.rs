@@ -36,6 +36,13 @@ pub enum Input {
 /// Applies `input` at time `now`; returns the side effects to run.
 pub fn update(state: &mut State, input: Input, now: DateTime<Utc>) -> Vec<Effect> {
     state.now = now;
+    let effects = apply(state, input, now);
+    // Whatever moved my grants (an answer, an event, time), the views inside them follow.
+    state.dirty |= crate::state::grants::hand_to_views(state);
+    effects
+}
+
+fn apply(state: &mut State, input: Input, now: DateTime<Utc>) -> Vec<Effect> {
     match input {
         Input::Tick => {
             state.dirty |= state.wake_after().is_some();
@@ -425,6 +432,20 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
             chain.push(Target::Org(org.clone()));
             chain.push(target.clone());
         }
+        Target::Kube { env, app } => {
+            if let Some(org) = crate::model::split_env_name(env).map(|(o, _)| o.to_string()) {
+                chain.push(Target::Org(org));
+            }
+            chain.push(Target::Env(env.clone()));
+            if let Some(app) = app {
+                chain.push(Target::App {
+                    env: env.clone(),
+                    app: app.clone(),
+                });
+            }
+            chain.push(target.clone());
+        }
+        Target::PodLog { .. } | Target::KubeYaml { .. } => chain.push(target.clone()),
         Target::OperationLog { .. }
         | Target::Jobs { .. }
         | Target::Deployments

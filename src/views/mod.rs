@@ -13,6 +13,7 @@
 //!   the result and the log.
 //! - [`jobs`]: a provisioning run's jobs, one job's executions, an execution's log.
 //! - [`logs`]: the one log viewer every stream uses.
+//! - [`kube`]: inside my grant on an Environment: pods, events, Flux objects, YAML.
 //! - [`inbox`]: what waits for me: promotions to review, access requests.
 //! - [`promotion`]: one promotion: its policy explained, reviews, diff; reviewing it; and
 //!   the way to open one from an Application.
@@ -27,6 +28,7 @@ pub mod env;
 pub mod home;
 pub mod inbox;
 pub mod jobs;
+pub mod kube;
 pub mod logs;
 pub mod org;
 pub mod overlays;
@@ -116,18 +118,36 @@ pub enum Target {
     Inbox,
     /// One promotion, by id.
     Promotion(String),
+    /// Inside my grant on `env`: its pods (of `app` only, when given), events and Flux
+    /// objects.
+    Kube { env: String, app: Option<String> },
+    /// A pod's log inside grant `grant`.
+    PodLog {
+        grant: String,
+        env: String,
+        pod: String,
+        container: Option<String>,
+        previous: bool,
+    },
+    /// One object inside grant `grant`, as YAML.
+    KubeYaml {
+        grant: String,
+        env: String,
+        kind: crate::kube::RowKind,
+        name: String,
+    },
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
     /// (across every Organization), `blueprint/ORG/NAME`, `deployments`,
-    /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT`, `operation/ID`, `inbox` or
-    /// `promotion/ID`.
+    /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT`, `operation/ID`, `inbox`,
+    /// `promotion/ID`, `kube/ENV` or `kube/ENV/APP`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox or promotion/ID"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV or kube/ENV/APP"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -169,6 +189,15 @@ impl Target {
                 deployment: deployment.to_string(),
             },
             ["inbox"] => Target::Inbox,
+            ["kube", env] | ["kube", env, _] => {
+                crate::model::split_env_name(env).ok_or_else(|| {
+                    format!("--open {link:?}: {env:?} is not an Environment name ({{org}}-{{prod|stg|uat|dev|poc}})")
+                })?;
+                Target::Kube {
+                    env: env.to_string(),
+                    app: parts.get(2).map(|a| a.to_string()),
+                }
+            }
             ["promotion" | "pr", id] => Target::Promotion(id.to_string()),
             _ => return Err(bad()),
         })
@@ -351,6 +380,19 @@ pub trait View {
     fn on_stream(&mut self, _batch: &StreamBatch, _cx: &mut Cx) -> Vec<Effect> {
         Vec::new()
     }
+    /// The Environment whose grant the view works inside (the kube views), if any.
+    fn grant_env(&self) -> Option<String> {
+        None
+    }
+    /// My live grant on [`View::grant_env`] at `now` (`None`: none is live, it expired
+    /// or was revoked); `true` when the view changed.
+    fn take_grant(
+        &mut self,
+        _grant: Option<&crate::model::AccessRequest>,
+        _now: DateTime<Utc>,
+    ) -> bool {
+        false
+    }
     /// The filter, for views that have one.
     fn filter(&self) -> Option<&Filter> {
         None
@@ -403,6 +445,10 @@ pub enum Route {
     Inbox(Box<inbox::InboxView>),
     /// One promotion.
     Promotion(Box<promotion::PromotionView>),
+    /// Inside a grant: pods, events, Flux objects.
+    Kube(Box<kube::KubeView>),
+    /// One object inside a grant, as YAML.
+    Yaml(Box<kube::yaml::YamlView>),
 }
 
 impl Route {
@@ -436,6 +482,28 @@ impl Route {
             ))),
             Target::Inbox => Route::Inbox(Box::default()),
             Target::Promotion(id) => Route::Promotion(Box::new(promotion::PromotionView::new(id))),
+            Target::Kube { env, app } => {
+                Route::Kube(Box::new(kube::KubeView::new(env, app.as_deref())))
+            }
+            Target::PodLog {
+                grant,
+                env,
+                pod,
+                container,
+                previous,
+            } => Route::Logs(Box::new(logs::LogView::for_pod(
+                grant,
+                env,
+                pod,
+                container.as_deref(),
+                *previous,
+            ))),
+            Target::KubeYaml {
+                grant,
+                env,
+                kind,
+                name,
+            } => Route::Yaml(Box::new(kube::yaml::YamlView::new(grant, env, *kind, name))),
         }
     }
 
@@ -455,6 +523,8 @@ impl Route {
             Route::ExecutionLog(v) => v.as_ref(),
             Route::Inbox(v) => v.as_ref(),
             Route::Promotion(v) => v.as_ref(),
+            Route::Kube(v) => v.as_ref(),
+            Route::Yaml(v) => v.as_ref(),
         }
     }
 
@@ -474,6 +544,8 @@ impl Route {
             Route::ExecutionLog(v) => v.as_mut(),
             Route::Inbox(v) => v.as_mut(),
             Route::Promotion(v) => v.as_mut(),
+            Route::Kube(v) => v.as_mut(),
+            Route::Yaml(v) => v.as_mut(),
         }
     }
 }

@@ -3,12 +3,14 @@
 //! are here; each journey's own words are in a submodule, all re-exported.
 
 mod access;
+mod kube;
 mod logs;
 mod promotions;
 mod provisioning;
 mod sign_in;
 
 pub use access::*;
+pub use kube::*;
 pub use logs::*;
 pub use promotions::*;
 pub use provisioning::*;

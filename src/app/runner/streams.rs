@@ -2,7 +2,8 @@
 //! console API's `/api/v1/events`, or catalyst-api's explorer stream), and the streams the
 //! route stack follows (provisioning runs, operation logs), each batched on its way to
 //! the loop. A new kind of stream (a kube watch) plugs in beside these in
-//! `Runner::start_stream`.
+//! `Runner::start_stream`, as the kube watches and pod logs of a grant do (one client per
+//! grant, dropped with the last stream that uses it).
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -15,7 +16,8 @@ use crate::api::ApiClient;
 use crate::api::catalyst::live::follow_k8s;
 use crate::api::follow::{DeploymentMsg, follow_deployment, follow_events, follow_operation};
 use crate::api::sse::{IdlePolicy, StreamOptions};
-use crate::effect::StreamSpec;
+use crate::effect::{KubeFeed, StreamSpec};
+use crate::kube::watch::{follow_log, follow_namespace};
 use crate::msg::{Msg, StreamBatch, StreamItems};
 use crate::views::Scope;
 
@@ -82,6 +84,11 @@ impl Runner {
             }
             keep
         });
+        // A grant no view follows any more has no client either.
+        self.kube.keep(wanted.iter().filter_map(|s| match s {
+            StreamSpec::Kube(k) => Some(k.grant.as_str()),
+            _ => None,
+        }));
         let Some(client) = self.client.clone() else {
             return;
         };
@@ -97,7 +104,7 @@ impl Runner {
     }
 
     fn start_stream(
-        &self,
+        &mut self,
         client: &ApiClient,
         spec: StreamSpec,
         generation: u64,
@@ -141,6 +148,35 @@ impl Runner {
                         spec: spec.clone(),
                         generation,
                         items: StreamItems::Operation(items),
+                    })
+                });
+            }
+            StreamSpec::Kube(k) => {
+                let (ktx, krx) = mpsc::channel(4_096);
+                let cell = self.kube.cell(&k.grant);
+                match &k.feed {
+                    KubeFeed::Namespace { app } => {
+                        follow_namespace(client.clone(), cell, app.clone(), ktx, cancel.clone());
+                    }
+                    KubeFeed::Log {
+                        pod,
+                        container,
+                        previous,
+                    } => follow_log(
+                        client.clone(),
+                        cell,
+                        pod.clone(),
+                        container.clone(),
+                        *previous,
+                        ktx,
+                        cancel.clone(),
+                    ),
+                }
+                forward(krx, tx, cancel, move |items| {
+                    Msg::Stream(StreamBatch {
+                        spec: spec.clone(),
+                        generation,
+                        items: StreamItems::Kube(items),
                     })
                 });
             }

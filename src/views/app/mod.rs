@@ -269,7 +269,9 @@ impl View for AppView {
     fn actions(&self) -> &'static [Action] {
         // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
         // YAML adds search and copy. Help sorts them, so one list sliced does for all.
-        const ALL: [Action; 17] = [
+        const ALL: [Action; 19] = [
+            Action::Kube,
+            Action::Shell,
             Action::Promote,
             Action::Logs,
             Action::MoveUp,
@@ -291,9 +293,9 @@ impl View for AppView {
         if tabs::is_yaml(self.tab) {
             &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ALL[..14]
+            &ALL[..16]
         } else {
-            &ALL[..13]
+            &ALL[..15]
         }
     }
 
@@ -351,6 +353,10 @@ impl View for AppView {
                 Some(text) => Outcome::Done(vec![Effect::Copy(text)]),
                 None => Outcome::Ignored,
             },
+            Action::Kube => Outcome::Open(Target::Kube {
+                env: self.env.clone(),
+                app: Some(self.app.clone()),
+            }),
             Action::Logs => match self.summary.value() {
                 Some(app) => super::operation_log(app, &self.env),
                 None => Outcome::Ignored,

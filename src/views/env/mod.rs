@@ -223,6 +223,7 @@ impl View for EnvView {
             Action::Logs,
             Action::BlueprintUsage,
             Action::RequestAccess,
+            Action::Kube,
             Action::CommandPalette,
             Action::Help,
         ]
@@ -246,6 +247,7 @@ impl View for EnvView {
             Action::Logs,
             Action::Promote,
             Action::RequestAccess,
+            Action::Kube,
             Action::Shell,
             Action::Copy,
         ]
@@ -301,6 +303,12 @@ impl View for EnvView {
                 return self.promote.press(source, cx);
             }
             (Action::RequestAccess, _) => return self.access.press(&self.env),
+            (Action::Kube, _) => {
+                return Outcome::Open(Target::Kube {
+                    env: self.env.clone(),
+                    app: None,
+                });
+            }
             (Action::BlueprintUsage, _) => {
                 return match self.selected_app() {
                     Some(app) => Outcome::Open(Target::Blueprint {

@@ -23,11 +23,13 @@
 //! - [`search`]: search counts and `n`/`N`.
 //! - [`feed`]: the stream's state and the replay cursor of a new follow.
 //! - [`render`]: the header and the visible rows; [`save`]: the file written by `w`.
+//! - [`pod`]: a pod's log inside a grant.
 
 pub mod ansi;
 pub mod buffer;
 pub mod feed;
 pub mod lens;
+pub mod pod;
 mod render;
 mod save;
 pub mod scroll;
@@ -90,6 +92,8 @@ pub struct LogView {
     replay: Replay,
     /// The last re-sync that failed (cleared when the stream is live again).
     resync_failed: Option<String>,
+    /// The Environment of a pod log (its grant's countdown and events stay in view).
+    env: Option<String>,
 }
 
 impl LogView {
@@ -117,6 +121,7 @@ impl LogView {
             stream_state: None,
             replay: Replay::default(),
             resync_failed: None,
+            env: None,
         }
     }
 
@@ -410,11 +415,18 @@ impl View for LogView {
     }
 
     fn scope(&self) -> Scope {
-        Scope::ALL
+        match &self.env {
+            Some(env) => Scope {
+                org: crate::model::split_env_name(env).map(|(o, _)| o.to_string()),
+                env: Some(env.clone()),
+            },
+            None => Scope::ALL,
+        }
     }
 
     fn follows_live(&self) -> bool {
-        false
+        // A pod log hears of its grant's end through the Environment's events.
+        self.env.is_some()
     }
 
     fn stream(&self) -> Option<StreamSpec> {
@@ -425,10 +437,24 @@ impl View for LogView {
         self.body = cx.body;
         // A log view follows operation logs itself; a provisioning run is followed by
         // its run view, which feeds the log it owns.
-        if let StreamItems::Operation(items) = &batch.items {
-            self.take_operation(batch.generation, items, cx.now);
+        match &batch.items {
+            StreamItems::Operation(items) => self.take_operation(batch.generation, items, cx.now),
+            StreamItems::Kube(items) => self.take_kube(batch.generation, items, cx.now),
+            StreamItems::Deployment(_) => {}
         }
         Vec::new()
+    }
+
+    fn grant_env(&self) -> Option<String> {
+        self.pod_env()
+    }
+
+    fn take_grant(
+        &mut self,
+        grant: Option<&crate::model::AccessRequest>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        self.take_pod_grant(grant, now)
     }
 
     fn filter(&self) -> Option<&Filter> {
