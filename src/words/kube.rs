@@ -57,6 +57,11 @@ pub fn kube_grant_over(env: &str, now: DateTime<Utc>) -> String {
     )
 }
 
+/// A pod log whose grant ended.
+pub fn kube_log_over(now: DateTime<Utc>) -> String {
+    format!("access ended {}: not followed any more", now.format("%H:%M UTC"))
+}
+
 /// The stream fails and is tried again.
 pub fn kube_retrying(why: &str) -> String {
     format!("retrying: {why}")

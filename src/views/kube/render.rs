@@ -191,7 +191,7 @@ fn events(
         list,
     );
     if let Some(e) = rows.get(list.selected) {
-        message(frame, detail, ui, &format!("{} ×{}: {}", e.reason, e.count, e.message));
+        message(frame, detail, ui, &format!("{} · {} ×{}: {}", e.object, e.reason, e.count, e.message));
     }
 }
 
@@ -251,7 +251,7 @@ fn flux(
         list,
     );
     if let Some(f) = rows.get(list.selected) {
-        message(frame, detail, ui, &format!("Ready {}: {}", f.reason, f.message));
+        message(frame, detail, ui, &format!("{} · Ready {}: {}", f.name, f.reason, f.message));
     }
 }
 

@@ -83,10 +83,9 @@ impl LogView {
         if grant.is_some_and(|g| g.id == k.grant) {
             return false;
         }
-        let env = k.env.clone();
         self.stream = None;
         self.set_stream_state(StreamState::Finished {
-            outcome: words::kube_grant_over(&env, now),
+            outcome: words::kube_log_over(now),
             ok: false,
         });
         true
