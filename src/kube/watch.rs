@@ -287,6 +287,8 @@ pub fn follow_log(
         // The last time seen and how many lines carried it (a resumed read skips them).
         let mut last: Option<(DateTime<Utc>, usize)> = None;
         let mut attempt = 0u32;
+        // Reads in a row that brought nothing new.
+        let mut quiet = 0u32;
         loop {
             let params = LogParams {
                 container: container.clone(),
@@ -330,6 +332,7 @@ pub fn follow_log(
             }
             let mut lines = reader.lines();
             let mut skip = last;
+            let mut got_lines = false;
             loop {
                 let line = tokio::select! {
                     () = cancel.cancelled() => return,
@@ -352,6 +355,7 @@ pub fn follow_log(
                         _ => Some((t, 1)),
                     };
                 }
+                got_lines = true;
                 let msg = KubeMsg::Line {
                     time,
                     text: text.to_string(),
@@ -367,14 +371,17 @@ pub fn follow_log(
                 .await;
                 return;
             }
-            // Cut (or the container stopped): ask again from where it was.
+            // Cut, or the container stopped (a crash loop): ask again from where it
+            // was, less often while nothing new comes.
+            quiet = if got_lines { 0 } else { quiet + 1 };
             let _ = send(KubeMsg::Status(KubeStatus::Retrying(
                 crate::words::KUBE_LOG_CUT.to_string(),
             )))
             .await;
+            let wait = std::time::Duration::from_secs(1 << quiet.min(5));
             tokio::select! {
                 () = cancel.cancelled() => return,
-                () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
     });

@@ -1,7 +1,7 @@
 //! The words of the views inside a grant (pods, events, Flux objects, YAML, pod logs).
 
 /// A followed pod log was cut; it is asked again from its last line.
-pub const KUBE_LOG_CUT: &str = "log cut; reading on from the last line";
+pub const KUBE_LOG_CUT: &str = "log ended (cut, or the container stopped); reading on from the last line";
 /// A previous container's log was read to its end.
 pub const KUBE_LOG_END_PREVIOUS: &str = "end of the previous container's log";
 /// A kube read reached the console API instead of the grant's client.
