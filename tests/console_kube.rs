@@ -94,7 +94,10 @@ async fn layla_looks_inside_her_grant_until_it_is_revoked() {
         .find(|l| l.contains("payment-rail-"))
         .unwrap();
     assert!(first.contains("CrashLoopBackOff"), "{screen}");
-    assert!(screen.contains("debug digital-channels-dev · 30 min left"), "{screen}");
+    assert!(
+        screen.contains("debug digital-channels-dev · 30 min left"),
+        "{screen}"
+    );
 
     // Its log, followed.
     c.keys("enter").unwrap();
@@ -120,6 +123,9 @@ async fn layla_looks_inside_her_grant_until_it_is_revoked() {
     let admin = contract_support::sign_in(&sb, "admin").await;
     admin.revoke_access_request(&grant.id).await.unwrap();
     let screen = until_shown(&mut c, &["ended: the grant was revoked"]).await;
-    assert!(!screen.contains("CrashLoopBackOff"), "no stale pod: {screen}");
+    assert!(
+        !screen.contains("CrashLoopBackOff"),
+        "no stale pod: {screen}"
+    );
     assert!(!follows_kube(&c));
 }

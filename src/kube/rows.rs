@@ -202,9 +202,7 @@ pub fn event_row(e: &Event) -> EventRow {
         .last_timestamp
         .as_ref()
         .and_then(|t| time(Some(t)))
-        .or_else(|| {
-            e.event_time.as_ref().and_then(|t| stamp(&t.0))
-        })
+        .or_else(|| e.event_time.as_ref().and_then(|t| stamp(&t.0)))
         .or_else(|| time(e.first_timestamp.as_ref()))
         .or_else(|| time(e.metadata.creation_timestamp.as_ref()));
     let o = &e.involved_object;
@@ -278,7 +276,11 @@ mod tests {
         assert!(r.troubled());
         assert_eq!(
             r.created,
-            Some(DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z").unwrap().with_timezone(&Utc))
+            Some(
+                DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z")
+                    .unwrap()
+                    .with_timezone(&Utc)
+            )
         );
     }
 
@@ -292,11 +294,17 @@ mod tests {
                 {"name": "b", "ready": true, "restartCount": 1, "image": "x", "imageID": "", "state": {"running": {}}}]}
         }));
         let r = pod_row(&p);
-        assert_eq!((r.status.as_str(), r.ready.as_str(), r.restarts), ("Running", "2/2", 1));
+        assert_eq!(
+            (r.status.as_str(), r.ready.as_str(), r.restarts),
+            ("Running", "2/2", 1)
+        );
         assert!(!r.troubled());
         // Nothing known yet: Unknown, 0/0.
         let bare = pod_row(&pod(serde_json::json!({"metadata": {"name": "b"}})));
-        assert_eq!((bare.status.as_str(), bare.ready.as_str()), ("Unknown", "0/0"));
+        assert_eq!(
+            (bare.status.as_str(), bare.ready.as_str()),
+            ("Unknown", "0/0")
+        );
         let gone = pod_row(&pod(serde_json::json!({"metadata": {"name": "c",
             "deletionTimestamp": "2026-12-07T10:00:00Z"}, "status": {"phase": "Running"}})));
         assert_eq!(gone.status, "Terminating");
@@ -313,7 +321,10 @@ mod tests {
         .unwrap();
         let r = event_row(&e);
         assert_eq!(r.object, "pod/payment-rail-7d9c-x2k4");
-        assert_eq!((r.kind.as_str(), r.reason.as_str(), r.count), ("Warning", "BackOff", 12));
+        assert_eq!(
+            (r.kind.as_str(), r.reason.as_str(), r.count),
+            ("Warning", "BackOff", 12)
+        );
         assert!(r.last.is_some());
 
         let hr: DynamicObject = serde_json::from_value(serde_json::json!({
@@ -325,7 +336,10 @@ mod tests {
         .unwrap();
         let f = flux_row(RowKind::HelmRelease, &hr);
         assert_eq!(f.ready, Some(false));
-        assert_eq!((f.reason.as_str(), f.message.as_str()), ("UpgradeFailed", "probe failing"));
+        assert_eq!(
+            (f.reason.as_str(), f.message.as_str()),
+            ("UpgradeFailed", "probe failing")
+        );
         assert!(f.since.is_some());
         let ks: DynamicObject = serde_json::from_value(serde_json::json!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",

@@ -405,17 +405,17 @@ pub async fn read_yaml(
     let value = match kind {
         RowKind::Pod => {
             let a: Api<Pod> = Api::namespaced(client.client.clone(), &client.namespace);
-            a.get(name).await.map(|o| serde_json::to_value(o))
+            a.get(name).await.map(serde_json::to_value)
         }
         RowKind::Event => {
             let a: Api<Event> = Api::namespaced(client.client.clone(), &client.namespace);
-            a.get(name).await.map(|o| serde_json::to_value(o))
+            a.get(name).await.map(serde_json::to_value)
         }
         RowKind::HelmRelease | RowKind::Kustomization => {
             let Some(a) = flux_api(&client, kind) else {
                 return Err(format!("{} is not served", kind.kind()));
             };
-            a.get(name).await.map(|o| serde_json::to_value(o))
+            a.get(name).await.map(serde_json::to_value)
         }
     }
     .map_err(|e| api_message(&e))?

@@ -120,7 +120,10 @@ pub enum Target {
     Promotion(String),
     /// Inside my grant on `env`: its pods (of `app` only, when given), events and Flux
     /// objects.
-    Kube { env: String, app: Option<String> },
+    Kube {
+        env: String,
+        app: Option<String>,
+    },
     /// A pod's log inside grant `grant`.
     PodLog {
         grant: String,

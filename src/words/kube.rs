@@ -1,7 +1,8 @@
 //! The words of the views inside a grant (pods, events, Flux objects, YAML, pod logs).
 
 /// A followed pod log was cut; it is asked again from its last line.
-pub const KUBE_LOG_CUT: &str = "log ended (cut, or the container stopped); reading on from the last line";
+pub const KUBE_LOG_CUT: &str =
+    "log ended (cut, or the container stopped); reading on from the last line";
 /// A previous container's log was read to its end.
 pub const KUBE_LOG_END_PREVIOUS: &str = "end of the previous container's log";
 /// A kube read reached the console API instead of the grant's client.
@@ -59,7 +60,10 @@ pub fn kube_grant_over(env: &str, now: DateTime<Utc>) -> String {
 
 /// A pod log whose grant ended.
 pub fn kube_log_over(now: DateTime<Utc>) -> String {
-    format!("access ended {}: not followed any more", now.format("%H:%M UTC"))
+    format!(
+        "access ended {}: not followed any more",
+        now.format("%H:%M UTC")
+    )
 }
 
 /// The stream fails and is tried again.
@@ -109,6 +113,10 @@ pub fn short_age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 pub fn pod_log_title(env: &str, pod: &str, container: Option<&str>, previous: bool) -> String {
     let org = crate::model::split_env_name(env).map_or("", |(o, _)| o);
     let c = container.map(|c| format!(" ({c})")).unwrap_or_default();
-    let prev = if previous { " · previous container" } else { "" };
+    let prev = if previous {
+        " · previous container"
+    } else {
+        ""
+    };
     format!("{org} › {env} › pod/{pod}{c}{prev}")
 }

@@ -139,9 +139,9 @@ pub async fn fetch(
             promotion(client.review_promotion(&id, &review).await?).await
         }
         // The runner reads these through the grant's own client.
-        Query::KubeYaml { .. } => Data::KubeYaml(Box::new(Err(
-            crate::words::KUBE_THROUGH_GRANT.to_string(),
-        ))),
+        Query::KubeYaml { .. } => {
+            Data::KubeYaml(Box::new(Err(crate::words::KUBE_THROUGH_GRANT.to_string())))
+        }
     })
 }
 

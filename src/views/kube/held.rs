@@ -156,7 +156,10 @@ mod tests {
         h.upsert(pod("b", "Running"));
         assert_eq!(h.rows().len(), 2);
         h.sync();
-        assert_eq!(h.rows().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["b"]);
+        assert_eq!(
+            h.rows().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["b"]
+        );
         h.remove("b");
         assert!(h.rows().is_empty());
         h.mark_absent();
@@ -172,6 +175,9 @@ mod tests {
             h.upsert(pod(n, "Running"));
         }
         h.arrange(|x, y| x.name.cmp(&y.name), 2);
-        assert_eq!(h.rows().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            h.rows().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 }

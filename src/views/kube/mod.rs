@@ -166,7 +166,10 @@ impl KubeView {
         self.pods
             .rows()
             .iter()
-            .filter(|p| self.filter.matches(&format!("{} {} {}", p.name, p.status, p.node)))
+            .filter(|p| {
+                self.filter
+                    .matches(&format!("{} {} {}", p.name, p.status, p.node))
+            })
             .collect()
     }
 
@@ -180,8 +183,10 @@ impl KubeView {
                 self.matches_app(object)
             })
             .filter(|e| {
-                self.filter
-                    .matches(&format!("{} {} {} {}", e.kind, e.reason, e.object, e.message))
+                self.filter.matches(&format!(
+                    "{} {} {} {}",
+                    e.kind, e.reason, e.object, e.message
+                ))
             })
             .collect()
     }
@@ -219,7 +224,10 @@ impl KubeView {
     fn selected(&self) -> Option<(RowKind, String)> {
         let at = self.list().selected;
         match self.tab {
-            Tab::Pods => self.visible_pods().get(at).map(|p| (RowKind::Pod, p.name.clone())),
+            Tab::Pods => self
+                .visible_pods()
+                .get(at)
+                .map(|p| (RowKind::Pod, p.name.clone())),
             Tab::Events => self
                 .visible_events()
                 .get(at)

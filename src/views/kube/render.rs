@@ -49,7 +49,11 @@ fn render_tabs(view: &KubeView, frame: &mut Frame, area: Rect, ui: &Ui) {
     ];
     let mut spans = vec![Span::raw(" ")];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let token = if *tab == view.tab { "tab.active" } else { "tab" };
+        let token = if *tab == view.tab {
+            "tab.active"
+        } else {
+            "tab"
+        };
         spans.push(Span::styled(
             format!(" {} {} ", words::kube_tab(i), counts[i]),
             ui.style(token),
@@ -75,7 +79,10 @@ fn render_status(view: &KubeView, frame: &mut Frame, area: Rect, ui: &Ui, now: D
     let width = usize::from(area.width);
     let line = Line::from(vec![
         Span::styled(format!(" {scope} · "), ui.style("text.dim")),
-        Span::styled(fit(&text, width.saturating_sub(scope.len() + 4), "…"), ui.style(token)),
+        Span::styled(
+            fit(&text, width.saturating_sub(scope.len() + 4), "…"),
+            ui.style(token),
+        ),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
@@ -153,7 +160,13 @@ fn events(
     let rows = view.visible_events();
     if rows.is_empty() {
         if view.events.synced() {
-            render_empty(frame, area, ui, words::KUBE_NO_EVENTS, words::KUBE_EMPTY_NEXT);
+            render_empty(
+                frame,
+                area,
+                ui,
+                words::KUBE_NO_EVENTS,
+                words::KUBE_EMPTY_NEXT,
+            );
         }
         return;
     }
@@ -191,18 +204,16 @@ fn events(
         list,
     );
     if let Some(e) = rows.get(list.selected) {
-        message(frame, detail, ui, &format!("{} · {} ×{}: {}", e.object, e.reason, e.count, e.message));
+        message(
+            frame,
+            detail,
+            ui,
+            &format!("{} · {} ×{}: {}", e.object, e.reason, e.count, e.message),
+        );
     }
 }
 
-fn flux(
-    view: &KubeView,
-    frame: &mut Frame,
-    area: Rect,
-    detail: Rect,
-    ui: &Ui,
-    now: DateTime<Utc>,
-) {
+fn flux(view: &KubeView, frame: &mut Frame, area: Rect, detail: Rect, ui: &Ui, now: DateTime<Utc>) {
     let rows = view.visible_flux();
     if rows.is_empty() {
         if view.helm.synced() && view.kustomizations.synced() {
@@ -251,7 +262,12 @@ fn flux(
         list,
     );
     if let Some(f) = rows.get(list.selected) {
-        message(frame, detail, ui, &format!("{} · Ready {}: {}", f.name, f.reason, f.message));
+        message(
+            frame,
+            detail,
+            ui,
+            &format!("{} · Ready {}: {}", f.name, f.reason, f.message),
+        );
     }
 }
 

@@ -59,7 +59,13 @@ fn namespace() -> Vec<KubeMsg> {
     vec![
         KubeMsg::Restart(RowKind::Pod),
         KubeMsg::Upsert(pod("payment-rail-7d9c5-a1", "Running", true, 0, 360)),
-        KubeMsg::Upsert(pod("payment-rail-7d9c5-b2", "CrashLoopBackOff", false, 7, 360)),
+        KubeMsg::Upsert(pod(
+            "payment-rail-7d9c5-b2",
+            "CrashLoopBackOff",
+            false,
+            7,
+            360,
+        )),
         KubeMsg::Synced(RowKind::Pod),
         KubeMsg::Restart(RowKind::Event),
         KubeMsg::Upsert(KubeRow::Event(EventRow {

@@ -18,7 +18,10 @@ pub fn level_of(text: &str) -> Option<Level> {
         .split_once("level=")
         .or_else(|| lower.split_once("\"level\":\""))
         .map(|(_, rest)| rest.trim_start_matches('"'))?;
-    let word: String = value.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let word: String = value
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     Some(match word.as_str() {
         "trace" => Level::Trace,
         "debug" => Level::Debug,
@@ -96,16 +99,14 @@ impl LogView {
         self.replay.batch(generation);
         for item in items {
             match item {
-                KubeMsg::Line { time, text } => {
-                    if self.replay.admit() {
-                        self.push(NewLine {
-                            time: *time,
-                            level: level_of(text),
-                            phase: None,
-                            component: None,
-                            text: text.clone(),
-                        });
-                    }
+                KubeMsg::Line { time, text } if self.replay.admit() => {
+                    self.push(NewLine {
+                        time: *time,
+                        level: level_of(text),
+                        phase: None,
+                        component: None,
+                        text: text.clone(),
+                    });
                 }
                 KubeMsg::Status(status) => {
                     let state = match status {
@@ -138,7 +139,10 @@ mod tests {
         assert_eq!(level_of("level=info msg=\"serving\""), Some(Level::Info));
         assert_eq!(level_of("level=fatal msg=\"exiting\""), Some(Level::Error));
         assert_eq!(level_of("ts=1 level=WARN msg=x"), Some(Level::Warn));
-        assert_eq!(level_of("{\"level\":\"error\",\"msg\":\"x\"}"), Some(Level::Error));
+        assert_eq!(
+            level_of("{\"level\":\"error\",\"msg\":\"x\"}"),
+            Some(Level::Error)
+        );
         assert_eq!(level_of("GET /healthz 200"), None);
         assert_eq!(level_of("level=chatty"), None);
     }
