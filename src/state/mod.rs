@@ -5,6 +5,7 @@
 //! The input context is derived, never stored: [`State::context`] asks the top overlay or
 //! view.
 
+pub mod allow;
 pub mod grants;
 pub mod list;
 pub mod load;
@@ -164,6 +165,20 @@ impl State {
             Some(_) => &self.live,
             None => &LiveState::Idle,
         }
+    }
+
+    /// Whether `action` may be carried out where the operator stands, or why not.
+    pub fn may(&self, action: crate::action::Action) -> Result<(), allow::Refusal> {
+        let scope = self.top().view().scope();
+        allow::check(
+            action,
+            &allow::Facts {
+                session: &self.session,
+                grants: &self.grants,
+                scope: &scope,
+                now: self.now,
+            },
+        )
     }
 
     /// The streams the route stack follows (each once), bottom first. Nothing before

@@ -193,9 +193,9 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
         }
         OverlayOutcome::Confirmed(action) => {
             state.overlays.pop();
-            // Support mode hides the key that asks; the answer is guarded as well.
-            if state.session.me.as_ref().is_some_and(|m| m.support_agent) && action.is_mutating() {
-                notice(state, words::SUPPORT_MODE_HIDES, true);
+            // The key that asked was checked; the answer is checked as well.
+            if let Err(refusal) = state.may(action) {
+                notice(state, &refusal.reason(action), refusal.is_error());
                 return Vec::new();
             }
             let outcome = with_top(state, |v, cx| v.on_confirmed(action, cx));
@@ -203,8 +203,8 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
         }
         OverlayOutcome::Composed { action, text, send } => {
             state.overlays.pop();
-            if send && state.session.me.as_ref().is_some_and(|m| m.support_agent) {
-                notice(state, words::SUPPORT_MODE_HIDES, true);
+            if send && let Err(refusal) = state.may(action) {
+                notice(state, &refusal.reason(action), refusal.is_error());
                 return Vec::new();
             }
             let outcome = with_top(state, |v, cx| v.on_composed(action, text, send, cx));
@@ -223,16 +223,8 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
 
 /// An action for the top view, or the global meaning of it.
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.session.me.as_ref().is_some_and(|m| m.support_agent) && action.is_mutating() {
-        notice(state, words::SUPPORT_MODE_HIDES, true);
-        return Vec::new();
-    }
-    if !action.is_available() {
-        notice(state, &words::not_available(action), false);
-        return Vec::new();
-    }
-    if !state.session.offers(action) {
-        notice(state, &words::not_offered(action), false);
+    if let Err(refusal) = state.may(action) {
+        notice(state, &refusal.reason(action), refusal.is_error());
         return Vec::new();
     }
     if state.session.me.is_none()
@@ -260,12 +252,17 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Help => {
             let chain = state.view_context();
             let view = state.top().view();
-            let mut allowed = view.actions().to_vec();
-            allowed.extend_from_slice(crate::views::GLOBAL_ACTIONS);
+            let mut listed = view.actions().to_vec();
+            listed.extend_from_slice(crate::views::GLOBAL_ACTIONS);
             if !state.session.sandbox {
-                allowed.retain(|a| *a != Action::SwitchPersona);
+                listed.retain(|a| *a != Action::SwitchPersona);
             }
-            let help = Overlay::help(&state.keymap, chain, view.title(), &allowed);
+            // Refused actions are listed greyed, with the reason.
+            let refused: Vec<(Action, String)> = listed
+                .iter()
+                .filter_map(|a| state.may(*a).err().map(|r| (*a, r.reason(*a))))
+                .collect();
+            let help = Overlay::help(&state.keymap, chain, view.title(), &listed, &refused);
             state.overlays.push(help);
             Vec::new()
         }
@@ -317,15 +314,13 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 notice(state, words::SHELL_WHERE, false);
                 return Vec::new();
             };
+            // `may` found the live grant.
             match state.grants.live_on(&env, state.now) {
                 Some(g) => vec![Effect::OpenShell {
                     grant: g.id.clone(),
                     env,
                 }],
-                None => {
-                    notice(state, &words::no_live_grant(&env), false);
-                    Vec::new()
-                }
+                None => Vec::new(),
             }
         }
         other => {

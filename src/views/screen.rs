@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
         }
         .iter()
         .copied()
-        .filter(|a| state.session.offers(*a))
+        .filter(|a| state.may(*a).is_ok())
         .collect();
         // The palette reads keys itself; its bar names them.
         let chain: Vec<&str> = if chain.is_empty() {

@@ -3,6 +3,7 @@
 //! are here; each journey's own words are in a submodule, all re-exported.
 
 mod access;
+mod allow;
 mod kube;
 mod logs;
 mod promotions;
@@ -10,6 +11,7 @@ mod provisioning;
 mod sign_in;
 
 pub use access::*;
+pub use allow::*;
 pub use kube::*;
 pub use logs::*;
 pub use promotions::*;

@@ -1,5 +1,7 @@
 //! The help overlay: every key live in the view it was opened over, generated from the
-//! active keymap (user overrides included), grouped by context, most specific first.
+//! active keymap (user overrides included), grouped by context, most specific first. An
+//! action refused where the operator stands (support mode, a missing role, no grant…) is
+//! listed greyed with the reason.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,18 +17,24 @@ use crate::ui::Ui;
 #[derive(Debug)]
 pub struct Help {
     pub title: String,
-    /// `(context, key, description)`, or a context heading when key is empty.
-    pub rows: Vec<(String, String, &'static str)>,
+    /// `(context, key, description, why refused)`, or a context heading when key is empty.
+    pub rows: Vec<(String, String, &'static str, Option<String>)>,
     pub offset: usize,
 }
 
 impl Help {
     /// Help for the chain of the view beneath.
-    pub fn new(keymap: &Keymap, chain: &[&str], title: String, allowed: &[Action]) -> Help {
+    pub fn new(
+        keymap: &Keymap,
+        chain: &[&str],
+        title: String,
+        listed: &[Action],
+        refused: &[(Action, String)],
+    ) -> Help {
         let bindings: Vec<_> = keymap
             .bindings_for(chain)
             .into_iter()
-            .filter(|b| allowed.contains(&b.action))
+            .filter(|b| listed.contains(&b.action))
             .collect();
         let mut rows = Vec::new();
         for context in chain {
@@ -36,7 +44,7 @@ impl Help {
                 continue;
             }
             in_context.sort_by_key(|b| Action::ALL.iter().position(|a| *a == b.action));
-            rows.push((context.to_string(), String::new(), ""));
+            rows.push((context.to_string(), String::new(), "", None));
             // One line per action, its keys joined.
             let mut i = 0;
             while i < in_context.len() {
@@ -47,7 +55,16 @@ impl Help {
                     .map(|b| b.key_name.as_str())
                     .collect();
                 i += keys.len();
-                rows.push((context.to_string(), keys.join(" "), action.description()));
+                let why = refused
+                    .iter()
+                    .find(|(a, _)| *a == action)
+                    .map(|(_, why)| why.clone());
+                rows.push((
+                    context.to_string(),
+                    keys.join(" "),
+                    action.description(),
+                    why,
+                ));
             }
         }
         Help {
@@ -57,18 +74,23 @@ impl Help {
         }
     }
 
+    /// Lines drawn: one a row, two for a refused action (its reason under it).
+    fn lines(&self) -> usize {
+        self.rows.len() + self.rows.iter().filter(|r| r.3.is_some()).count()
+    }
+
     pub fn on_action(&mut self, action: Option<Action>) -> OverlayOutcome {
         match action {
             Some(Action::MoveDown) => {
-                self.offset = (self.offset + 1).min(self.rows.len().saturating_sub(1))
+                self.offset = (self.offset + 1).min(self.lines().saturating_sub(1))
             }
             Some(Action::MoveUp) => self.offset = self.offset.saturating_sub(1),
             Some(Action::PageDown) => {
-                self.offset = (self.offset + 10).min(self.rows.len().saturating_sub(1))
+                self.offset = (self.offset + 10).min(self.lines().saturating_sub(1))
             }
             Some(Action::PageUp) => self.offset = self.offset.saturating_sub(10),
             Some(Action::Top) => self.offset = 0,
-            Some(Action::Bottom) => self.offset = self.rows.len().saturating_sub(1),
+            Some(Action::Bottom) => self.offset = self.lines().saturating_sub(1),
             Some(Action::Back | Action::Help) => return OverlayOutcome::Close,
             Some(Action::Quit) => return OverlayOutcome::Run(Action::Quit),
             _ => {}
@@ -77,7 +99,11 @@ impl Help {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        let popup = centred(area, 72, area.height.saturating_sub(2));
+        let popup = centred(
+            area,
+            area.width.saturating_sub(4).clamp(20, 100),
+            area.height.saturating_sub(2),
+        );
         let key_width = self
             .rows
             .iter()
@@ -88,18 +114,30 @@ impl Help {
         let lines: Vec<Line> = self
             .rows
             .iter()
-            .skip(self.offset)
-            .take(popup.height.saturating_sub(2) as usize)
-            .map(|(context, keys, description)| {
+            .flat_map(|(context, keys, description, why)| {
                 if keys.is_empty() {
-                    Line::styled(format!("{context}:"), ui.style("title"))
-                } else {
-                    Line::from(vec![
+                    return vec![Line::styled(format!("{context}:"), ui.style("title"))];
+                }
+                match why {
+                    None => vec![Line::from(vec![
                         Span::styled(format!("  {keys:<key_width$}  "), ui.style("hint.key")),
                         Span::styled(*description, ui.style("hint.text")),
-                    ])
+                    ])],
+                    // Refused here: greyed, the reason under it.
+                    Some(why) => vec![
+                        Line::styled(
+                            format!("  {keys:<key_width$}  {description}"),
+                            ui.style("text.dim"),
+                        ),
+                        Line::styled(
+                            format!("  {:key_width$}    {why}", ""),
+                            ui.style("text.dim"),
+                        ),
+                    ],
                 }
             })
+            .skip(self.offset)
+            .take(popup.height.saturating_sub(2) as usize)
             .collect();
         let title = format!("Keys: {}", self.title);
         frame.render_widget(Clear, popup);

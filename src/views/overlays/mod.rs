@@ -71,8 +71,14 @@ pub enum Overlay {
 
 impl Overlay {
     /// Help for the view whose context chain is `chain`.
-    pub fn help(keymap: &Keymap, chain: &[&str], title: String, allowed: &[Action]) -> Overlay {
-        Overlay::Help(help::Help::new(keymap, chain, title, allowed))
+    pub fn help(
+        keymap: &Keymap,
+        chain: &[&str],
+        title: String,
+        listed: &[Action],
+        refused: &[(Action, String)],
+    ) -> Overlay {
+        Overlay::Help(help::Help::new(keymap, chain, title, listed, refused))
     }
 
     /// The command palette; it asks for the catalogue of names.

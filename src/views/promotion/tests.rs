@@ -434,6 +434,13 @@ fn a_promotion_goes_to_the_next_existing_environment() {
 #[test]
 fn promote_asks_then_opens_the_new_promotion() {
     let mut s = testing::state(80, 24);
+    // Layla develops in "dc" too (promoting needs a developer or admin role there).
+    if let Some(me) = s.session.me.as_mut() {
+        me.roles.push(crate::model::RoleBinding {
+            role: crate::model::RoleName::OrgDeveloper,
+            org: Some("dc".into()),
+        });
+    }
     let effects = crate::state::open_deep(&mut s, crate::views::Target::Env("dc-stg".into()));
     let mut app = crate::views::app::fixtures::application();
     app.name = "payment-rail".into();
