@@ -138,6 +138,8 @@ actions! {
     SwitchPersona = "switch-persona", mutating = false;
     /// Suspend the console to the shell (resume with fg)
     Suspend = "suspend", mutating = false;
+    /// Revoke the selected live access grant before it ends (asks first)
+    RevokeAccess = "revoke-access", mutating = true;
 }
 
 impl Action {
@@ -166,6 +168,7 @@ pub fn offered_by_catalyst_api(action: Action) -> bool {
             | Action::GrantAccess
             | Action::DenyAccess
             | Action::Shell
+            | Action::RevokeAccess
     )
 }
 
@@ -231,7 +234,8 @@ mod tests {
                 "grant-access",
                 "deny-access",
                 "shell",
-                "retry-phase"
+                "retry-phase",
+                "revoke-access"
             ]
         );
         assert!(!Action::Quit.is_mutating());

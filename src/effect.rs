@@ -132,6 +132,8 @@ pub enum Query {
         comment: String,
         revision: u64,
     },
+    /// Revoke an access request before it ends (a `DELETE`; the answer is the request).
+    RevokeAccess { id: String },
 }
 
 /// The most a copy to the clipboard (OSC 52) carries.

@@ -81,6 +81,8 @@ pub enum Data {
     InboxItems(Box<InboxItems>),
     /// A promotion (read, opened or reviewed).
     Promotion(Box<PromotionDetail>),
+    /// An access request was revoked.
+    AccessRevoked(Box<crate::model::AccessRequest>),
 }
 
 /// What waits for me, item by item.
@@ -90,6 +92,8 @@ pub struct InboxItems {
     pub promotions: Vec<Promotion>,
     /// Pending access requests I may see (deciding them comes with access sessions).
     pub access_requests: Vec<AccessRequest>,
+    /// Live grants I may see: mine, and those I may decide (and so revoke).
+    pub grants: Vec<AccessRequest>,
 }
 
 /// A promotion with its diff highlighted (off the UI task).

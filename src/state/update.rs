@@ -194,8 +194,16 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
             let outcome = with_top(state, |v, cx| v.on_confirmed(action, cx));
             view_outcome(state, outcome).unwrap_or_default()
         }
-        OverlayOutcome::Composed { action, text, send } => {
+        OverlayOutcome::Composed {
+            action,
+            text,
+            send,
+            choices,
+        } => {
             state.overlays.pop();
+            if !choices.is_empty() {
+                with_top(state, |v, _| v.on_choices(action, &choices));
+            }
             if send && state.session.me.as_ref().is_some_and(|m| m.support_agent) {
                 notice(state, words::SUPPORT_MODE_HIDES, true);
                 return Vec::new();
@@ -529,7 +537,7 @@ fn on_fetched(
     if state.grants.on_fetched(&me, request, &result) {
         return (Vec::new(), true);
     }
-    if let Ok(crate::msg::Data::AccessRequested(r)) = &result {
+    if let Ok(crate::msg::Data::AccessRequested(r) | crate::msg::Data::AccessRevoked(r)) = &result {
         state.grants.on_request(&me, r);
     }
     for overlay in state.overlays.iter_mut().rev() {
