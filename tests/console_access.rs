@@ -174,6 +174,18 @@ fn notice_of(c: &Headless) -> String {
     c.state.notice.clone().map(|n| n.text).unwrap_or_default()
 }
 
+/// Applies live events until `done` holds (or fails after [`LIMIT`]).
+async fn until(c: &mut Headless, done: impl Fn(&Headless) -> bool) {
+    let deadline = std::time::Instant::now() + LIMIT;
+    while !done(c) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not seen live within {LIMIT:?}"
+        );
+        c.next_event(Duration::from_millis(500)).await;
+    }
+}
+
 /// The keys that put the inbox's selection on the live grant `id`.
 fn select_grant(c: &Headless, id: &str) -> String {
     let catalyst_tui::views::Route::Inbox(inbox) = c.state.top() else {
@@ -323,6 +335,14 @@ async fn live_grants_are_revoked_from_the_inbox() {
         .await
         .unwrap();
     assert_eq!(again.state, AccessState::Granted);
+    // Her console hears of it live and counts it down…
+    until(&mut c, |c| {
+        c.state
+            .grants
+            .live_on(env, c.state.now)
+            .is_some_and(|g| g.id == again.id)
+    })
+    .await;
     let mut admin = Headless::sandbox(&sb.base_url, "admin", (100, 30), Target::Inbox);
     admin.settle(LIMIT).await.unwrap();
     admin.keys(&select_grant(&admin, &again.id)).unwrap();
@@ -333,6 +353,11 @@ async fn live_grants_are_revoked_from_the_inbox() {
         "{}",
         notice_of(&admin)
     );
+    // …and stops when the approver revokes it.
+    until(&mut c, |c| {
+        c.state.grants.live_on(env, c.state.now).is_none()
+    })
+    .await;
     let now = layla.get_access_request(&again.id).await.unwrap();
     assert_eq!(now.state, AccessState::Revoked);
     assert_eq!(now.decided_by.as_deref(), Some("admin"));
