@@ -113,7 +113,7 @@ pub fn access_request_failed(error: &ApiError) -> String {
         && let Some(f) = fields.iter().find(|f| f.path == "duration_minutes")
     {
         return format!(
-            "Access was not requested: {}; press A and choose a shorter duration (Tab, ←/→). Your reason and choices are kept.",
+            "Access was not requested: {}; press A and choose a shorter duration (Tab, then Left/Right). Your reason and choices are kept.",
             f.message
         );
     }

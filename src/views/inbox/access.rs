@@ -54,7 +54,13 @@ pub fn lines(
     now: DateTime<Utc>,
 ) -> Vec<Line<'static>> {
     let dim = ui.style("text.dim");
-    let mark = |row: usize| if row == selected { " ▶ " } else { "   " };
+    let mark = |row: usize| {
+        if row == selected {
+            format!(" {} ", ui.glyphs.selected)
+        } else {
+            "   ".to_string()
+        }
+    };
     let mut lines = Vec::new();
     let first = items.promotions.len();
     if !items.access_requests.is_empty() {

@@ -8,7 +8,7 @@
 //! An editor may offer a few choices beside the text (an access request's duration and
 //! level): they are shown on a line above it, Tab moves between the text and them, ←/→
 //! change the one in focus, and the options chosen go back with the text (and with a
-//! draft kept on Esc).
+//! draft kept on Esc). Pasted text always goes to the text.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -22,7 +22,7 @@ use crate::action::Action;
 use crate::ui::Ui;
 use crate::words;
 
-/// A choice offered beside the text: one of a few options, shown as `Duration ‹ 30 min ›`.
+/// A choice offered beside the text: one of a few options, shown as `Duration: 30 min`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     /// What is chosen (`Duration`).
@@ -211,7 +211,8 @@ impl Compose {
 
     /// Pasted text goes in at the cursor.
     pub fn paste(&mut self, text: &str) {
-        if !self.discarding && self.focus == 0 {
+        if !self.discarding {
+            self.focus = 0;
             self.text.insert_str(text.replace('\r', ""));
         }
     }
@@ -267,7 +268,7 @@ impl Compose {
                 spans.extend([
                     Span::styled("Tab", key),
                     Span::styled(words::COMPOSE_NEXT_FIELD, dim),
-                    Span::styled("←/→", key),
+                    Span::styled("Left/Right", key),
                     Span::styled(words::COMPOSE_CHOOSE, dim),
                 ]);
             }
@@ -282,15 +283,15 @@ impl Compose {
         frame.render_widget(Paragraph::new(hint), keys);
     }
 
-    /// The choices as one line; the one in focus is marked `‹ 30 min ›` (not by colour
-    /// alone, so it shows without colours too).
+    /// The choices as one line; the one in focus is marked `< 30 min >` (not by colour
+    /// alone, and in ASCII, so it shows on any terminal).
     fn choices_line(&self, ui: &Ui) -> Line<'static> {
         let mut spans = Vec::new();
         for (i, c) in self.choices.iter().enumerate() {
             let option = c.options.get(c.at).cloned().unwrap_or_default();
             spans.push(Span::styled(format!("{}: ", c.label), ui.style("text.dim")));
             if self.focus == i + 1 {
-                spans.push(Span::styled(format!("‹ {option} ›"), ui.style("selection")));
+                spans.push(Span::styled(format!("< {option} >"), ui.style("selection")));
             } else {
                 spans.push(Span::styled(format!("  {option}  "), ui.style("text")));
             }
