@@ -11,6 +11,8 @@ pub const ACCESS_REASON_PLACEHOLDER: &str =
     "Say why you need access (required): it goes to the approver and the audit trail";
 pub const ACCESS_GRANT_PLACEHOLDER: &str = "A comment for the requester (optional)";
 pub const ACCESS_DENY_PLACEHOLDER: &str = "Say why it is denied (required)";
+pub const ACCESS_DENY_REQUIRED: &str =
+    "A denial needs a comment: say why, it goes to the requester and the audit trail.";
 pub const ACCESS_REASON_REQUIRED: &str =
     "Say why you need access: the reason goes to the approver and the audit trail.";
 

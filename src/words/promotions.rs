@@ -66,6 +66,8 @@ pub fn review_title(action: Action, number: u64, app: &str, target: &str) -> Str
 /// A decision needs a comment.
 pub fn comment_required(action: Action) -> String {
     let what = match action {
+        Action::RequestAccess => return super::ACCESS_REASON_REQUIRED.to_string(),
+        Action::DenyAccess => return super::ACCESS_DENY_REQUIRED.to_string(),
         Action::Reject => "A rejection",
         _ => "A request for changes",
     };

@@ -317,6 +317,7 @@ mod tests {
         // Without a reason nothing is sent (the editor says so itself).
         let answer = c.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
         assert!(matches!(answer, OverlayOutcome::Stay(_)));
+        assert_eq!(c.message.as_deref(), Some(words::ACCESS_REASON_REQUIRED));
         for ch in "why".chars() {
             let _ = key(&mut c, KeyCode::Char(ch));
         }
