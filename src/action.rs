@@ -144,6 +144,8 @@ actions! {
     SwitchPersona = "switch-persona", mutating = false;
     /// Suspend the console to the shell (resume with fg)
     Suspend = "suspend", mutating = false;
+    /// Revoke the selected live access grant before it ends (asks first)
+    RevokeAccess = "revoke-access", mutating = true;
 }
 
 impl Action {
@@ -173,6 +175,7 @@ pub fn offered_by_catalyst_api(action: Action) -> bool {
             | Action::DenyAccess
             | Action::Shell
             | Action::Kube
+            | Action::RevokeAccess
     )
 }
 
@@ -238,7 +241,8 @@ mod tests {
                 "grant-access",
                 "deny-access",
                 "shell",
-                "retry-phase"
+                "retry-phase",
+                "revoke-access"
             ]
         );
         assert!(!Action::Quit.is_mutating());

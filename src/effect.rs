@@ -138,6 +138,8 @@ pub enum Query {
         kind: crate::kube::RowKind,
         name: String,
     },
+    /// Revoke an access request before it ends (a `DELETE`; the answer is the request).
+    RevokeAccess { id: String },
 }
 
 /// The most a copy to the clipboard (OSC 52) carries.

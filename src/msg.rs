@@ -83,6 +83,8 @@ pub enum Data {
     Promotion(Box<PromotionDetail>),
     /// An object of a grant's namespace as YAML (highlighted), or why it could not be read.
     KubeYaml(Box<Result<Highlighted, String>>),
+    /// An access request was revoked.
+    AccessRevoked(Box<crate::model::AccessRequest>),
 }
 
 /// What waits for me, item by item.
@@ -92,6 +94,8 @@ pub struct InboxItems {
     pub promotions: Vec<Promotion>,
     /// Pending access requests I may see (deciding them comes with access sessions).
     pub access_requests: Vec<AccessRequest>,
+    /// Live grants I may see: mine, and those I may decide (and so revoke).
+    pub grants: Vec<AccessRequest>,
 }
 
 /// A promotion with its diff highlighted (off the UI task).

@@ -55,9 +55,10 @@ fn not_offered(query: &Query) -> Option<ApiError> {
     let what = match query {
         Query::Inbox | Query::InboxItems => "an inbox of reviews and access requests",
         Query::Promotion { .. } | Query::Promote { .. } | Query::Review { .. } => "promotions",
-        Query::RequestAccess { .. } | Query::Grants | Query::DecideAccess { .. } => {
-            "just-in-time access requests"
-        }
+        Query::RequestAccess { .. }
+        | Query::Grants
+        | Query::DecideAccess { .. }
+        | Query::RevokeAccess { .. } => "just-in-time access requests",
         Query::Personas => "demo personas",
         // The provisioning service's own routes: read by the provisioning client.
         q if q.is_provisioning() => "provisioning runs through this adapter",

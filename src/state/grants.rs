@@ -107,20 +107,25 @@ pub fn hand_to_views(state: &mut super::State) -> bool {
 
 /// What the status bar says of a live grant at `now`.
 pub fn countdown(g: &AccessRequest, now: DateTime<Utc>) -> Option<String> {
-    let left = g.expires_at? - now;
-    let secs = left.num_seconds();
+    Some(format!(
+        "{} {} · {}",
+        g.access,
+        g.environment,
+        time_left(g, now)?
+    ))
+}
+
+/// How long a live grant has left at `now` (`23 min left`, `45 s left`); `None` once
+/// it ended.
+pub fn time_left(g: &AccessRequest, now: DateTime<Utc>) -> Option<String> {
+    let secs = (g.expires_at? - now).num_seconds();
     if secs <= 0 {
         return None;
     }
     Some(if secs < 60 {
-        format!("{} {} · {secs} s left", g.access, g.environment)
+        format!("{secs} s left")
     } else {
-        format!(
-            "{} {} · {} min left",
-            g.access,
-            g.environment,
-            (secs + 59) / 60
-        )
+        format!("{} min left", (secs + 59) / 60)
     })
 }
 

@@ -201,8 +201,16 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
             let outcome = with_top(state, |v, cx| v.on_confirmed(action, cx));
             view_outcome(state, outcome).unwrap_or_default()
         }
-        OverlayOutcome::Composed { action, text, send } => {
+        OverlayOutcome::Composed {
+            action,
+            text,
+            send,
+            choices,
+        } => {
             state.overlays.pop();
+            if !choices.is_empty() {
+                with_top(state, |v, _| v.on_choices(action, &choices));
+            }
             if send && let Err(refusal) = state.may(action) {
                 notice(state, &refusal.reason(action), refusal.is_error());
                 return Vec::new();
@@ -545,7 +553,7 @@ fn on_fetched(
     if state.grants.on_fetched(&me, request, &result) {
         return (Vec::new(), true);
     }
-    if let Ok(crate::msg::Data::AccessRequested(r)) = &result {
+    if let Ok(crate::msg::Data::AccessRequested(r) | crate::msg::Data::AccessRevoked(r)) = &result {
         state.grants.on_request(&me, r);
     }
     for overlay in state.overlays.iter_mut().rev() {

@@ -5,11 +5,15 @@
 //! decide are said above the requests, and the server's answer (or its refusal, naming
 //! the rule) is said; the list is read again after a decision. A `promotion.updated` or
 //! `access.updated` event re-reads the lists, debounced like the home's counts.
+//!
+//! Below them, the live grants I may revoke (mine, and those I may decide): on one,
+//! `revoke-access` asks first and then revokes it; the answer is said and the lists are
+//! read again. The access sections are drawn and their rows found in [`access`].
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::home::REFRESH_DEBOUNCE;
@@ -17,15 +21,20 @@ use super::{Cx, Outcome, Scope, Target, View, settle_answer};
 use crate::action::Action;
 use crate::api::ApiError;
 use crate::effect::{Effect, Query, RequestId};
-use crate::model::{AccessDecisionKind, LiveEvent};
+use crate::model::{AccessDecisionKind, AccessRequest, LiveEvent};
 use crate::msg::{Data, InboxItems, Msg};
 use crate::state::list::ListState;
 use crate::state::load::{Load, Problem};
 use crate::ui::Ui;
+use crate::views::overlays::confirm::Confirm;
 use crate::widgets::load::{render_empty, render_load};
 use crate::widgets::table::{render_rows, visible_rows, window};
 use crate::widgets::text::ago;
 use crate::words;
+
+mod access;
+#[cfg(test)]
+mod tests;
 
 /// An Environment by its type (`uat`) when its name has the usual form.
 fn short(env: &str) -> String {
@@ -44,10 +53,17 @@ const ACTIONS: &[Action] = &[
     Action::Copy,
     Action::GrantAccess,
     Action::DenyAccess,
+    Action::RevokeAccess,
 ];
 
-/// At most this many access requests are listed under the promotions.
-const ACCESS_SHOWN: usize = 5;
+/// What is in flight from the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sending {
+    /// A decision (grant or deny).
+    Decision(RequestId),
+    /// A revocation.
+    Revoke(RequestId),
+}
 
 /// The inbox's state.
 #[derive(Debug, Default)]
@@ -60,25 +76,46 @@ pub struct InboxView {
     draft: String,
     /// The request a decision is being written for, and whether it grants.
     deciding: Option<(String, bool)>,
-    /// The decision in flight.
-    sending: Option<RequestId>,
+    /// The grant a revocation was asked about (waiting for the yes).
+    revoking: Option<String>,
+    /// The decision or revocation in flight.
+    sending: Option<Sending>,
     /// What the last answer decided, said once the view is on top.
     outcome: Option<String>,
 }
 
 impl InboxView {
-    /// Rows the selection runs through: the promotions, then the access requests shown.
+    /// Rows the selection runs through: the promotions, then the access requests shown,
+    /// then the live grants shown.
     fn len(&self) -> usize {
-        self.items.value().map_or(0, |i| {
-            i.promotions.len() + i.access_requests.len().min(ACCESS_SHOWN)
-        })
+        self.items.value().map_or(0, access::rows)
     }
 
     /// The selected access request, when the selection is below the promotions.
-    fn selected_access(&self) -> Option<&crate::model::AccessRequest> {
-        let items = self.items.value()?;
-        let at = self.list.selected.checked_sub(items.promotions.len())?;
-        items.access_requests.iter().take(ACCESS_SHOWN).nth(at)
+    fn selected_access(&self) -> Option<&AccessRequest> {
+        access::pending_at(self.items.value()?, self.list.selected)
+    }
+
+    /// The selected live grant, when the selection is at the bottom.
+    fn selected_grant(&self) -> Option<&AccessRequest> {
+        access::grant_at(self.items.value()?, self.list.selected)
+    }
+
+    /// `revoke-access` on the selected live grant: the question first.
+    fn revoke(&mut self) -> Outcome {
+        if self.sending.is_some() {
+            return Outcome::Say(words::ACCESS_IN_FLIGHT.to_string());
+        }
+        let Some(g) = self.selected_grant() else {
+            return Outcome::Say(words::NO_GRANT_SELECTED.to_string());
+        };
+        let question = words::revoke_question(g);
+        self.revoking = Some(g.id.clone());
+        Outcome::Confirm(Confirm {
+            title: words::REVOKE_TITLE.to_string(),
+            question,
+            action: Action::RevokeAccess,
+        })
     }
 
     /// `grant-access` / `deny-access` on the selected request: the editor.
@@ -118,11 +155,7 @@ impl InboxView {
     }
 
     fn access_rows(&self) -> u16 {
-        let n = self
-            .items
-            .value()
-            .map_or(0, |i| i.access_requests.len().min(ACCESS_SHOWN));
-        if n == 0 { 0 } else { 2 + n as u16 }
+        self.items.value().map_or(0, access::height)
     }
 }
 
@@ -136,6 +169,14 @@ impl View for InboxView {
     }
 
     fn hints(&self) -> &'static [Action] {
+        if self.selected_grant().is_some() {
+            return &[
+                Action::RevokeAccess,
+                Action::Refresh,
+                Action::Back,
+                Action::Help,
+            ];
+        }
         if self.selected_access().is_some() {
             return &[
                 Action::GrantAccess,
@@ -153,7 +194,7 @@ impl View for InboxView {
     }
 
     fn copy_text(&self) -> Option<String> {
-        if let Some(r) = self.selected_access() {
+        if let Some(r) = self.selected_access().or_else(|| self.selected_grant()) {
             return Some(r.id.clone());
         }
         let items = self.items.value()?;
@@ -175,6 +216,7 @@ impl View for InboxView {
         match action {
             Action::GrantAccess => self.decide(true),
             Action::DenyAccess => self.decide(false),
+            Action::RevokeAccess => self.revoke(),
             Action::Open | Action::MoveRight => {
                 match self
                     .items
@@ -195,18 +237,30 @@ impl View for InboxView {
         result: &Result<Data, ApiError>,
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
-        if self.sending == Some(request) {
-            self.sending = None;
-            self.outcome = Some(match result {
-                Ok(Data::AccessDecided(r)) => {
-                    self.draft.clear();
-                    self.deciding = None;
-                    words::access_decided(r)
-                }
-                Ok(_) => words::UNEXPECTED_ANSWER.to_string(),
-                Err(e) => words::access_decision_failed(e),
-            });
-            return Some(self.read(cx));
+        match self.sending {
+            Some(Sending::Decision(r)) if r == request => {
+                self.sending = None;
+                self.outcome = Some(match result {
+                    Ok(Data::AccessDecided(r)) => {
+                        self.draft.clear();
+                        self.deciding = None;
+                        words::access_decided(r)
+                    }
+                    Ok(_) => words::UNEXPECTED_ANSWER.to_string(),
+                    Err(e) => words::access_decision_failed(e),
+                });
+                return Some(self.read(cx));
+            }
+            Some(Sending::Revoke(r)) if r == request => {
+                self.sending = None;
+                self.outcome = Some(match result {
+                    Ok(Data::AccessRevoked(r)) => words::access_revoked(r),
+                    Ok(_) => words::UNEXPECTED_ANSWER.to_string(),
+                    Err(e) => words::access_revoke_failed(e),
+                });
+                return Some(self.read(cx));
+            }
+            _ => {}
         }
         settle_answer(&mut self.items, request, result, cx.now, |d| match d {
             Data::InboxItems(i) => Some((**i).clone()),
@@ -235,7 +289,22 @@ impl View for InboxView {
             decision,
             comment: self.draft.trim().to_string(),
         });
-        self.sending = Some(request);
+        self.sending = Some(Sending::Decision(request));
+        Outcome::Done(vec![effect])
+    }
+
+    fn on_confirmed(&mut self, action: Action, cx: &mut Cx) -> Outcome {
+        if action != Action::RevokeAccess {
+            return Outcome::Ignored;
+        }
+        let Some(id) = self.revoking.take() else {
+            return Outcome::Ignored;
+        };
+        if self.sending.is_some() {
+            return Outcome::Say(words::ACCESS_IN_FLIGHT.to_string());
+        }
+        let (request, effect) = cx.fetch(Query::RevokeAccess { id });
+        self.sending = Some(Sending::Revoke(request));
         Outcome::Done(vec![effect])
     }
 
@@ -285,7 +354,10 @@ impl View for InboxView {
         let Some(items) = self.items.value() else {
             return;
         };
-        if items.promotions.is_empty() && items.access_requests.is_empty() {
+        if items.promotions.is_empty()
+            && items.access_requests.is_empty()
+            && items.grants.is_empty()
+        {
             render_empty(frame, area, ui, words::INBOX_EMPTY, words::INBOX_EMPTY_NEXT);
             return;
         }
@@ -354,35 +426,7 @@ impl View for InboxView {
                 .flatten();
             render_rows(frame, table, ui, header, &widths, rows, selected);
         }
-        if items.access_requests.is_empty() {
-            return;
-        }
-        let dim = ui.style("text.dim");
-        let mut lines = vec![
-            Line::styled(
-                format!(" {} ({})", words::INBOX_ACCESS, items.access_requests.len()),
-                ui.style("title"),
-            ),
-            Line::styled(format!("   {}", words::ACCESS_RULES), dim),
-        ];
-        let selected = self.list.selected.checked_sub(items.promotions.len());
-        for (i, r) in items.access_requests.iter().take(ACCESS_SHOWN).enumerate() {
-            let mark = if selected == Some(i) { " ▶ " } else { "   " };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{mark}{} ", r.requester), ui.style("text")),
-                Span::styled(
-                    format!(
-                        "{} {} {} min {} {}",
-                        r.environment,
-                        r.access.as_str(),
-                        r.duration_minutes,
-                        ui.glyphs.dot,
-                        ago(r.requested_at, now)
-                    ),
-                    dim,
-                ),
-            ]));
-        }
+        let lines = access::lines(items, self.list.selected, ui, now);
         frame.render_widget(Paragraph::new(lines), access);
     }
 }

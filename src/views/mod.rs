@@ -344,6 +344,10 @@ pub trait View {
     ) -> Outcome {
         Outcome::Ignored
     }
+    /// The choices of the comment editor (a duration, an access level) as they stood
+    /// when it closed, one index per choice the view offered; comes just before
+    /// [`View::on_composed`], sent or not, so a draft keeps its choices too.
+    fn on_choices(&mut self, _action: Action, _choices: &[usize]) {}
     /// What the view decided while taking an answer (open the promotion just created, ask
     /// the question that waited for a list): taken by `update` once the view is on top.
     fn take_outcome(&mut self) -> Option<Outcome> {

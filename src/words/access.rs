@@ -1,4 +1,5 @@
-//! Words of just-in-time Kubernetes access (journey J5): asking from the console.
+//! Words of just-in-time Kubernetes access (journey J5): asking from the console,
+//! deciding and revoking from the inbox.
 
 use crate::api::ApiError;
 use crate::model::{AccessRequest, AccessState};
@@ -10,12 +11,24 @@ pub const ACCESS_REASON_PLACEHOLDER: &str =
     "Say why you need access (required): it goes to the approver and the audit trail";
 pub const ACCESS_GRANT_PLACEHOLDER: &str = "A comment for the requester (optional)";
 pub const ACCESS_DENY_PLACEHOLDER: &str = "Say why it is denied (required)";
+pub const ACCESS_DENY_REQUIRED: &str =
+    "A denial needs a comment: say why, it goes to the requester and the audit trail.";
 pub const ACCESS_REASON_REQUIRED: &str =
     "Say why you need access: the reason goes to the approver and the audit trail.";
 
-/// The title of the editor in which the reason is written.
-pub fn access_request_title(env: &str, minutes: u32) -> String {
-    format!("Request debug access to {env} for {minutes} min · why?")
+/// The title of the editor in which the reason is written (the duration and the level
+/// are chosen on the line above the reason).
+pub fn access_request_title(env: &str) -> String {
+    format!("Request access to {env} · why?")
+}
+
+/// The labels of the request's choices.
+pub const ACCESS_DURATION: &str = "Duration";
+pub const ACCESS_LEVEL: &str = "Access";
+
+/// A duration offered for a grant.
+pub fn access_minutes(minutes: u32) -> String {
+    format!("{minutes} min")
 }
 
 /// What the answer to an access request says.
@@ -95,7 +108,56 @@ pub fn shell_returned(code: Option<i32>) -> String {
     }
 }
 
-/// An access request was refused.
+/// An access request was refused. A duration past what the Environment's policy allows
+/// is said as the server words the limit, with what to do about it.
 pub fn access_request_failed(error: &ApiError) -> String {
-    format!("Access was not requested: {error} (your reason is kept).")
+    if let ApiError::Invalid { fields, .. } = error
+        && let Some(f) = fields.iter().find(|f| f.path == "duration_minutes")
+    {
+        return format!(
+            "Access was not requested: {}; press A and choose a shorter duration (Tab, then Left/Right). Your reason and choices are kept.",
+            f.message
+        );
+    }
+    format!("Access was not requested: {error} (your reason and choices are kept).")
+}
+
+/// The title of the inbox's section of live grants.
+pub const INBOX_GRANTS: &str = "Live grants";
+
+/// Who may revoke, said above the live grants.
+pub const GRANT_RULES: &str =
+    "X revokes (asks first) · the requester or an approver of the Environment may revoke";
+
+/// A grant listed as live whose end has passed (its expiry is on its way).
+pub const GRANT_ENDED: &str = "ended";
+
+pub const NO_GRANT_SELECTED: &str =
+    "Select a live grant first (at the bottom of the inbox): X revokes it.";
+
+/// The question before revoking `r`.
+pub fn revoke_question(r: &AccessRequest) -> String {
+    let until = r
+        .expires_at
+        .map(|e| format!(" (until {})", e.format("%H:%M UTC")))
+        .unwrap_or_default();
+    format!(
+        "Revoke the {} access of {} to {}{until} now? Its kube token stops working at once.",
+        r.access, r.requester, r.environment
+    )
+}
+
+pub const REVOKE_TITLE: &str = "Revoke access";
+
+/// What the answer to a revocation says.
+pub fn access_revoked(r: &AccessRequest) -> String {
+    format!(
+        "Access {} of {} on {} is {}.",
+        r.id, r.requester, r.environment, r.state
+    )
+}
+
+/// A revocation was refused (the server says by which rule).
+pub fn access_revoke_failed(error: &ApiError) -> String {
+    format!("The grant was not revoked: {error}")
 }

@@ -113,6 +113,7 @@ pub fn hint_label(action: Action) -> &'static str {
         Action::DenyAccess => "deny",
         Action::Shell => "shell",
         Action::Confirm => "yes",
+        Action::RevokeAccess => "revoke",
         other => other.name(),
     }
 }

@@ -15,6 +15,8 @@ pub const COMMENT_PLACEHOLDER_REQUIRED: &str = "Say what must change (a comment 
 pub const COMMENT_DISCARD: &str = "Throw this comment away?";
 pub const COMPOSE_SEND: &str = " send   ";
 pub const COMPOSE_CANCEL: &str = " cancel";
+pub const COMPOSE_NEXT_FIELD: &str = " next field   ";
+pub const COMPOSE_CHOOSE: &str = " choose   ";
 pub const COMPOSE_DISCARD_YES: &str = " throw it away   ";
 pub const COMPOSE_DISCARD_NO: &str = " keep editing";
 pub const STALE_REVISION: &str = "The promotion changed while you were writing; it has been read again. Your comment is kept: open the editor to send it again.";
@@ -64,6 +66,8 @@ pub fn review_title(action: Action, number: u64, app: &str, target: &str) -> Str
 /// A decision needs a comment.
 pub fn comment_required(action: Action) -> String {
     let what = match action {
+        Action::RequestAccess => return super::ACCESS_REASON_REQUIRED.to_string(),
+        Action::DenyAccess => return super::ACCESS_DENY_REQUIRED.to_string(),
         Action::Reject => "A rejection",
         _ => "A request for changes",
     };

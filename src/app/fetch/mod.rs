@@ -142,6 +142,9 @@ pub async fn fetch(
         Query::KubeYaml { .. } => {
             Data::KubeYaml(Box::new(Err(crate::words::KUBE_THROUGH_GRANT.to_string())))
         }
+        Query::RevokeAccess { id } => {
+            Data::AccessRevoked(Box::new(client.revoke_access_request(&id).await?))
+        }
     })
 }
 
@@ -155,8 +158,8 @@ async fn promotion(promotion: Promotion) -> Data {
     Data::Promotion(Box::new(PromotionDetail { promotion, diff }))
 }
 
-/// The open promotions awaiting my review (oldest first) and the pending access requests
-/// this identity may see (none when it may not list them).
+/// The open promotions awaiting my review (oldest first), the pending access requests and
+/// the live grants this identity may see (none when it may not list them).
 async fn inbox_items(client: &ApiClient) -> Result<InboxItems, ApiError> {
     let mut promotions = client
         .list_promotions(&PromotionQuery {
@@ -167,18 +170,28 @@ async fn inbox_items(client: &ApiClient) -> Result<InboxItems, ApiError> {
         .await?
         .items;
     promotions.sort_by_key(|p| p.created_at);
-    let access_requests = match client
-        .list_access_requests(Some(AccessState::Pending), &PageQuery::default())
-        .await
-    {
-        Ok(page) => page.items,
-        Err(e) if e.is_restricted() => Vec::new(),
-        Err(e) => return Err(e),
-    };
+    let access_requests = listed_access(client, AccessState::Pending).await?;
+    let grants = listed_access(client, AccessState::Granted).await?;
     Ok(InboxItems {
         promotions,
         access_requests,
+        grants,
     })
+}
+
+/// The access requests in `state` this identity may see (none when it may not list them).
+async fn listed_access(
+    client: &ApiClient,
+    state: AccessState,
+) -> Result<Vec<crate::model::AccessRequest>, ApiError> {
+    match client
+        .list_access_requests(Some(state), &PageQuery::default())
+        .await
+    {
+        Ok(page) => Ok(page.items),
+        Err(e) if e.is_restricted() => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Counts of what waits for me. An identity that may not list access requests simply

@@ -7,7 +7,8 @@
 //! (Overview shows the summary, read on entering); Ctrl-R reads the summary and the
 //! shown tab again. When a live update brings a new revision, every tab read so far is
 //! marked out of date and the shown one is read again while its old content stays on
-//! screen. Rendering lives in [`render`]; the text tabs are built in [`doc`].
+//! screen. `request-access` asks for access to the Application's Environment, as in the
+//! Environment's view. Rendering lives in [`render`]; the text tabs are built in [`doc`].
 //!
 //! Must not show a secret's value: the Secrets tab has names, keys and sizes only.
 
@@ -52,6 +53,8 @@ pub struct AppView {
     tabs: [TabState; 7],
     /// Opening a promotion of this Application.
     promote: crate::views::promotion::promote::Promote,
+    /// Asking for access to the Application's Environment.
+    access: crate::views::access::request::RequestAccess,
 }
 
 impl AppView {
@@ -63,6 +66,7 @@ impl AppView {
             tab: DetailTab::Overview,
             tabs: std::array::from_fn(|_| TabState::default()),
             promote: Default::default(),
+            access: Default::default(),
         }
     }
 
@@ -269,11 +273,12 @@ impl View for AppView {
     fn actions(&self) -> &'static [Action] {
         // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
         // YAML adds search and copy. Help sorts them, so one list sliced does for all.
-        const ALL: [Action; 19] = [
+        const ALL: [Action; 20] = [
             Action::Kube,
             Action::Shell,
             Action::Promote,
             Action::Logs,
+            Action::RequestAccess,
             Action::MoveUp,
             Action::MoveDown,
             Action::PageUp,
@@ -293,9 +298,9 @@ impl View for AppView {
         if tabs::is_yaml(self.tab) {
             &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ALL[..16]
+            &ALL[..17]
         } else {
-            &ALL[..15]
+            &ALL[..16]
         }
     }
 
@@ -372,6 +377,7 @@ impl View for AppView {
                 }
                 None => Outcome::Done(Vec::new()),
             },
+            Action::RequestAccess => self.access.press(&self.env),
             Action::BlueprintUsage => {
                 match (self.org(), self.summary.value().map(|a| &a.blueprint.name)) {
                     (Some(org), Some(blueprint)) => Outcome::Open(Target::Blueprint {
@@ -392,6 +398,9 @@ impl View for AppView {
         cx: &mut Cx,
     ) -> Option<Vec<Effect>> {
         if let Some(effects) = self.promote.on_fetched(request, result) {
+            return Some(effects);
+        }
+        if let Some(effects) = self.access.on_fetched(request, result) {
             return Some(effects);
         }
         if self.summary.awaits(request) {
@@ -420,8 +429,23 @@ impl View for AppView {
         }
     }
 
+    fn on_choices(&mut self, action: Action, choices: &[usize]) {
+        if action == Action::RequestAccess {
+            self.access.chosen(choices);
+        }
+    }
+
+    fn on_composed(&mut self, action: Action, text: String, send: bool, cx: &mut Cx) -> Outcome {
+        match action {
+            Action::RequestAccess => self.access.composed(&self.env, text, send, cx),
+            _ => Outcome::Ignored,
+        }
+    }
+
     fn take_outcome(&mut self) -> Option<Outcome> {
-        self.promote.take_outcome()
+        self.promote
+            .take_outcome()
+            .or_else(|| self.access.take_outcome())
     }
 
     fn on_live(&mut self, event: &LiveEvent, cx: &mut Cx) -> Vec<Effect> {

@@ -556,3 +556,67 @@ fn keys_reach_the_tabs_and_the_yaml_search_through_the_keymap() {
     update(&mut s, key(KeyCode::Char('j')), now);
     assert_eq!(top(&s).tab_state(DetailTab::Manifests).scroll, scroll + 1);
 }
+
+/// `A` in an Application asks for access to its Environment, as the Environment's view
+/// does.
+#[test]
+fn a_in_an_application_requests_access_to_its_environment() {
+    let h = Harness::showing(DetailTab::Overview);
+    let mut s = app_state(80, 24, h.view);
+    let now = testing::now();
+    update(&mut s, key(KeyCode::Char('A')), now);
+    let Some(crate::views::overlays::Overlay::Compose(c)) = s.overlays.last() else {
+        panic!("no form: {:?}", s.overlays)
+    };
+    assert_eq!(c.title, words::access_request_title("digital-channels-stg"));
+    for ch in "probe flaps".chars() {
+        update(&mut s, key(KeyCode::Char(ch)), now);
+    }
+    let e = update(
+        &mut s,
+        Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        now,
+    );
+    let [
+        Effect::Fetch {
+            request,
+            query:
+                Query::RequestAccess {
+                    env,
+                    minutes,
+                    access,
+                    ..
+                },
+        },
+    ] = e.as_slice()
+    else {
+        panic!("not one request: {e:?}")
+    };
+    assert_eq!(env, "digital-channels-stg");
+    assert_eq!(*minutes, 30);
+    assert_eq!(*access, crate::model::AccessLevel::View);
+    let pending = crate::model::AccessRequest {
+        id: "ar-9".into(),
+        environment: env.clone(),
+        requester: "layla".into(),
+        access: *access,
+        reason: "probe flaps".into(),
+        duration_minutes: 30,
+        state: crate::model::AccessState::Pending,
+        requested_at: now,
+        granted_at: None,
+        expires_at: None,
+        decided_by: None,
+        decision_comment: None,
+    };
+    update(
+        &mut s,
+        Input::Msg(crate::msg::Msg::Fetched {
+            request: *request,
+            result: Ok(Data::AccessRequested(Box::new(pending))),
+        }),
+        now,
+    );
+    let said = s.notice.clone().map(|n| n.text).unwrap_or_default();
+    assert!(said.contains("pending an approver"), "{said}");
+}

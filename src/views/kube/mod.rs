@@ -402,6 +402,12 @@ impl View for KubeView {
         }
     }
 
+    fn on_choices(&mut self, action: Action, choices: &[usize]) {
+        if action == Action::RequestAccess {
+            self.access.chosen(choices);
+        }
+    }
+
     fn on_composed(&mut self, action: Action, text: String, send: bool, cx: &mut Cx) -> Outcome {
         match action {
             Action::RequestAccess => self.access.composed(&self.env, text, send, cx),

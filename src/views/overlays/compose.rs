@@ -4,6 +4,11 @@
 //! asking first when the comment is not empty. It never sends anything itself: the text
 //! goes back to the view that opened it as `View::on_composed`, which keeps it as a draft
 //! so a failed review can be tried again with the same words.
+//!
+//! An editor may offer a few choices beside the text (an access request's duration and
+//! level): they are shown on a line above it, Tab moves between the text and them, ←/→
+//! change the one in focus, and the options chosen go back with the text (and with a
+//! draft kept on Esc). Pasted text always goes to the text.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -16,6 +21,42 @@ use super::{OverlayOutcome, centred, framed};
 use crate::action::Action;
 use crate::ui::Ui;
 use crate::words;
+
+/// A choice offered beside the text: one of a few options, shown as `Duration: 30 min`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// What is chosen (`Duration`).
+    pub label: String,
+    /// The options, in the order ←/→ walk them.
+    pub options: Vec<String>,
+    /// The option chosen.
+    pub at: usize,
+}
+
+impl Choice {
+    /// A choice of `options` with option `at` chosen (clamped to the options).
+    pub fn new(label: &str, options: Vec<String>, at: usize) -> Choice {
+        let at = at.min(options.len().saturating_sub(1));
+        Choice {
+            label: label.to_string(),
+            options,
+            at,
+        }
+    }
+
+    /// Chooses the next (or previous) option, wrapping around.
+    fn step(&mut self, forward: bool) {
+        let n = self.options.len();
+        if n == 0 {
+            return;
+        }
+        self.at = if forward {
+            (self.at + 1) % n
+        } else {
+            (self.at + n - 1) % n
+        };
+    }
+}
 
 /// The editor.
 #[derive(Debug, Clone)]
@@ -30,6 +71,10 @@ pub struct Compose {
     pub message: Option<String>,
     /// Esc was pressed on a non-empty comment: y throws it away, n keeps editing.
     pub discarding: bool,
+    /// Choices offered beside the text (none for a review).
+    pub choices: Vec<Choice>,
+    /// What has the keys: 0 the text, `i + 1` choice `i`.
+    pub focus: usize,
     text: TextArea<'static>,
 }
 
@@ -40,6 +85,8 @@ impl PartialEq for Compose {
             && self.required == other.required
             && self.message == other.message
             && self.discarding == other.discarding
+            && self.choices == other.choices
+            && self.focus == other.focus
             && self.text() == other.text()
     }
 }
@@ -66,7 +113,30 @@ impl Compose {
             required,
             message: None,
             discarding: false,
+            choices: Vec::new(),
+            focus: 0,
             text,
+        }
+    }
+
+    /// Offers `choices` beside the text (Tab reaches them).
+    pub fn with_choices(mut self, choices: Vec<Choice>) -> Compose {
+        self.choices = choices;
+        self
+    }
+
+    /// The option chosen of each choice.
+    pub fn chosen(&self) -> Vec<usize> {
+        self.choices.iter().map(|c| c.at).collect()
+    }
+
+    /// The editor closes: what it hands back.
+    fn closed(&self, text: String, send: bool) -> OverlayOutcome {
+        OverlayOutcome::Composed {
+            action: self.action,
+            text,
+            send,
+            choices: self.chosen(),
         }
     }
 
@@ -86,11 +156,7 @@ impl Compose {
         let stay = OverlayOutcome::Stay(Vec::new());
         if self.discarding {
             return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => OverlayOutcome::Composed {
-                    action: self.action,
-                    text: String::new(),
-                    send: false,
-                },
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.closed(String::new(), false),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
                     self.discarding = false;
                     stay
@@ -106,23 +172,35 @@ impl Compose {
                     self.message = Some(words::comment_required(self.action));
                     return stay;
                 }
-                OverlayOutcome::Composed {
-                    action: self.action,
-                    text,
-                    send: true,
-                }
+                self.closed(text, true)
             }
             KeyCode::Esc => {
                 if self.text().trim().is_empty() {
-                    OverlayOutcome::Composed {
-                        action: self.action,
-                        text: String::new(),
-                        send: false,
-                    }
+                    self.closed(String::new(), false)
                 } else {
                     self.discarding = true;
                     stay
                 }
+            }
+            KeyCode::Tab | KeyCode::BackTab if !self.choices.is_empty() => {
+                let n = self.choices.len() + 1;
+                self.focus = if key.code == KeyCode::Tab {
+                    (self.focus + 1) % n
+                } else {
+                    (self.focus + n - 1) % n
+                };
+                stay
+            }
+            _ if self.focus > 0 => {
+                let forward = match key.code {
+                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => true,
+                    KeyCode::Left | KeyCode::Char('h') => false,
+                    _ => return stay,
+                };
+                if let Some(c) = self.choices.get_mut(self.focus - 1) {
+                    c.step(forward);
+                }
+                stay
             }
             _ => {
                 self.text.input(key);
@@ -134,23 +212,29 @@ impl Compose {
     /// Pasted text goes in at the cursor.
     pub fn paste(&mut self, text: &str) {
         if !self.discarding {
+            self.focus = 0;
             self.text.insert_str(text.replace('\r', ""));
         }
     }
 
     /// Draws the editor in the middle of `area`.
     pub fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        let popup = centred(area, 76, 14);
+        let offered = u16::from(!self.choices.is_empty());
+        let popup = centred(area, 76, 14 + 2 * offered);
         frame.render_widget(Clear, popup);
         let block = framed(ui, &self.title);
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
-        let [text_area, message, keys] = Layout::vertical([
+        let [choices, text_area, message, keys] = Layout::vertical([
+            Constraint::Length(2 * offered),
             Constraint::Min(1),
             Constraint::Length(2),
             Constraint::Length(1),
         ])
         .areas(inner);
+        if offered > 0 {
+            frame.render_widget(Paragraph::new(self.choices_line(ui)), choices);
+        }
         let mut text = self.text.clone();
         text.set_style(ui.style("text"));
         text.set_cursor_line_style(ui.style("text"));
@@ -179,14 +263,41 @@ impl Compose {
                 Span::styled(words::COMPOSE_DISCARD_NO, dim),
             ])
         } else {
-            Line::from(vec![
+            let mut spans = Vec::new();
+            if !self.choices.is_empty() {
+                spans.extend([
+                    Span::styled("Tab", key),
+                    Span::styled(words::COMPOSE_NEXT_FIELD, dim),
+                    Span::styled("Left/Right", key),
+                    Span::styled(words::COMPOSE_CHOOSE, dim),
+                ]);
+            }
+            spans.extend([
                 Span::styled("Ctrl-S", key),
                 Span::styled(words::COMPOSE_SEND, dim),
                 Span::styled("Esc", key),
                 Span::styled(words::COMPOSE_CANCEL, dim),
-            ])
+            ]);
+            Line::from(spans)
         };
         frame.render_widget(Paragraph::new(hint), keys);
+    }
+
+    /// The choices as one line; the one in focus is marked `< 30 min >` (not by colour
+    /// alone, and in ASCII, so it shows on any terminal).
+    fn choices_line(&self, ui: &Ui) -> Line<'static> {
+        let mut spans = Vec::new();
+        for (i, c) in self.choices.iter().enumerate() {
+            let option = c.options.get(c.at).cloned().unwrap_or_default();
+            spans.push(Span::styled(format!("{}: ", c.label), ui.style("text.dim")));
+            if self.focus == i + 1 {
+                spans.push(Span::styled(format!("< {option} >"), ui.style("selection")));
+            } else {
+                spans.push(Span::styled(format!("  {option}  "), ui.style("text")));
+            }
+            spans.push(Span::raw("   "));
+        }
+        Line::from(spans)
     }
 }
 
@@ -222,7 +333,8 @@ mod tests {
             OverlayOutcome::Composed {
                 action: Action::Approve,
                 text: "looks good\nshipped on stg".into(),
-                send: true
+                send: true,
+                choices: Vec::new()
             }
         );
     }
@@ -267,7 +379,8 @@ mod tests {
             OverlayOutcome::Composed {
                 action: Action::Reject,
                 text: String::new(),
-                send: false
+                send: false,
+                choices: Vec::new()
             }
         );
         // An empty editor closes at once.
@@ -276,6 +389,67 @@ mod tests {
             c.on_key(key(KeyCode::Esc)),
             OverlayOutcome::Composed { send: false, .. }
         ));
+    }
+
+    fn with_choices() -> Compose {
+        Compose::new("Request".into(), Action::RequestAccess, true, "").with_choices(vec![
+            Choice::new("Duration", vec!["15 min".into(), "30 min".into()], 1),
+            Choice::new("Access", vec!["view".into(), "debug".into()], 0),
+        ])
+    }
+
+    #[test]
+    fn tab_walks_the_choices_and_arrows_change_them() {
+        let mut c = with_choices();
+        typed(&mut c, "why");
+        assert_eq!(c.focus, 0);
+        let _ = c.on_key(key(KeyCode::Tab));
+        assert_eq!(c.focus, 1);
+        let _ = c.on_key(key(KeyCode::Right));
+        assert_eq!(c.chosen(), vec![0, 0], "wraps past the last option");
+        // Letters do not reach the text while a choice has the keys.
+        typed(&mut c, "x");
+        assert_eq!(c.text(), "why");
+        let _ = c.on_key(key(KeyCode::Tab));
+        let _ = c.on_key(key(KeyCode::Char(' ')));
+        assert_eq!(c.chosen(), vec![0, 1]);
+        let _ = c.on_key(key(KeyCode::Left));
+        let _ = c.on_key(key(KeyCode::Left));
+        assert_eq!(c.chosen(), vec![0, 1]);
+        let _ = c.on_key(key(KeyCode::Tab));
+        assert_eq!(c.focus, 0, "back to the text");
+        let _ = c.on_key(key(KeyCode::BackTab));
+        assert_eq!(c.focus, 2);
+        assert_eq!(
+            c.on_key(ctrl_s()),
+            OverlayOutcome::Composed {
+                action: Action::RequestAccess,
+                text: "why".into(),
+                send: true,
+                choices: vec![0, 1]
+            }
+        );
+    }
+
+    #[test]
+    fn a_draft_kept_on_esc_keeps_its_choices() {
+        let mut c = with_choices();
+        let _ = c.on_key(key(KeyCode::Tab));
+        let _ = c.on_key(key(KeyCode::Left));
+        assert_eq!(
+            c.on_key(key(KeyCode::Esc)),
+            OverlayOutcome::Composed {
+                action: Action::RequestAccess,
+                text: String::new(),
+                send: false,
+                choices: vec![0, 0]
+            }
+        );
+        // Without choices Tab is text as before.
+        let mut c = Compose::new("Approve".into(), Action::Approve, false, "");
+        let _ = c.on_key(key(KeyCode::Tab));
+        assert_eq!(c.focus, 0);
+        assert!(!c.text().is_empty(), "the tab is typed");
     }
 
     #[test]

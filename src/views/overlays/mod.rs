@@ -42,11 +42,13 @@ pub enum OverlayOutcome {
     /// Close; the operator answered yes to the question asked for `action`.
     Confirmed(Action),
     /// Close the comment editor opened for `action`: `send` the text, or not (then
-    /// `text` is what is kept of it: empty once thrown away).
+    /// `text` is what is kept of it: empty once thrown away). `choices` holds the option
+    /// chosen of each of the editor's choices (empty when it offered none).
     Composed {
         action: Action,
         text: String,
         send: bool,
+        choices: Vec<usize>,
     },
 }
 

@@ -539,6 +539,7 @@ fn snapshot_inbox() {
             Ok(Data::InboxItems(Box::new(InboxItems {
                 promotions: vec![promotion("digital-channels-uat"), second],
                 access_requests: Vec::new(),
+                grants: Vec::new(),
             }))),
         );
         insta::assert_snapshot!(format!("inbox_{w}x{h}"), testing::screen(&s, false));

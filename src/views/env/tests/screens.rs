@@ -213,3 +213,29 @@ fn measure_render_10k() {
     press(&mut state, key('o'));
     eprintln!("regroup: {:?}", t.elapsed());
 }
+
+/// `A` opens the request form: the duration and the level above the reason.
+fn request_form(w: u16, h: u16) -> State {
+    let mut state = showing(w, h, fixture());
+    press(&mut state, key('A'));
+    for c in "INC-4711 payment timeouts".chars() {
+        press(&mut state, key(c));
+    }
+    // Duration 30 → 60 min; the level stays view, and keeps the keys.
+    press(&mut state, code(KeyCode::Tab));
+    press(&mut state, code(KeyCode::Right));
+    press(&mut state, code(KeyCode::Tab));
+    state
+}
+
+#[test]
+fn snapshot_request_form_80x24() {
+    let state = request_form(80, 24);
+    insta::assert_snapshot!(testing::screen(&state, false));
+}
+
+#[test]
+fn snapshot_request_form_120x40() {
+    let state = request_form(120, 40);
+    insta::assert_snapshot!(testing::screen(&state, false));
+}

@@ -492,3 +492,57 @@ fn a_removed_application_clamps_the_selection() {
         "the next one takes its place"
     );
 }
+
+/// The request form through the real keymap: the duration and level chosen reach the
+/// `POST`; a refusal is said and the form opens again as it was left.
+#[test]
+fn the_request_form_sends_the_chosen_duration_and_level() {
+    let mut state = showing(80, 24, fixture());
+    press(&mut state, key('A'));
+    for c in "INC-4711".chars() {
+        press(&mut state, key(c));
+    }
+    // 30 → 60 → 120 min; view → debug.
+    press(&mut state, code(KeyCode::Tab));
+    press(&mut state, code(KeyCode::Right));
+    press(&mut state, code(KeyCode::Right));
+    press(&mut state, code(KeyCode::Tab));
+    press(&mut state, code(KeyCode::Left));
+    let effects = press(
+        &mut state,
+        Input::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert!(state.overlays.is_empty());
+    let request = fetch_id(&effects);
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            query: Query::RequestAccess {
+                env,
+                reason,
+                minutes: 120,
+                access: crate::model::AccessLevel::Debug,
+            },
+            ..
+        } if env == ENV && reason == "INC-4711"
+    )));
+    let refused = ApiError::Invalid {
+        code: "invalid".into(),
+        detail: format!("{ENV} grants between 1 and 60 minutes"),
+        fields: vec![crate::model::FieldError {
+            path: "duration_minutes".into(),
+            message: format!("{ENV} grants between 1 and 60 minutes"),
+        }],
+        request_id: None,
+    };
+    answer(&mut state, request, Err(refused));
+    let said = state.notice.clone().map(|n| n.text).unwrap_or_default();
+    assert!(said.contains("grants between 1 and 60 minutes"), "{said}");
+    assert!(said.contains("shorter duration"), "{said}");
+    press(&mut state, key('A'));
+    let Some(crate::views::overlays::Overlay::Compose(c)) = state.overlays.last() else {
+        panic!("no form: {:?}", state.overlays)
+    };
+    assert_eq!(c.text(), "INC-4711");
+    assert_eq!(c.chosen(), vec![3, 1]);
+}
