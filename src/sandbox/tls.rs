@@ -219,13 +219,12 @@ mod tests {
         .with_no_client_auth();
         let (a, b) = tokio::io::duplex(16 * 1024);
         let acceptor = TlsAcceptor::from(server.server.clone());
-        let accepted = tokio::spawn(async move { acceptor.accept(b).await.map(|_| ()) });
         let connector = tokio_rustls::TlsConnector::from(Arc::new(client));
         let name = ServerName::try_from(name.to_string()).unwrap();
-        let connected = connector.connect(name, a).await.map(|_| ());
-        let accepted = accepted.await.unwrap();
+        // Both ends stay open until both handshakes are done.
+        let (connected, accepted) = tokio::join!(connector.connect(name, a), acceptor.accept(b));
         connected.map_err(|e| e.to_string())?;
-        accepted.map_err(|e| e.to_string())
+        accepted.map(|_| ()).map_err(|e| e.to_string())
     }
 
     #[tokio::test]
