@@ -3,8 +3,10 @@
 //! granted at once by policy and one waiting for an approver (`--wait` exits 0 once
 //! granted, 1 once denied), `exec` running a command with `KUBECONFIG` for the live grant
 //! (a 0600 file in the private runtime directory, the command's exit status passed
-//! through, the file gone afterwards, also when the session is told to stop), and `exec`
-//! without a grant exiting 2 with the reason. No token in any output.
+//! through, the file gone afterwards, also when the session is told to stop), the real
+//! `kubectl` run by `exec` reading the grant's pods from the sandbox's HTTPS server (skipped,
+//! with a note, only when kubectl is not on PATH), and `exec` without a grant exiting 2 with
+//! the reason. No token in any output.
 
 #[path = "contract_support/mod.rs"]
 mod support;
@@ -119,6 +121,74 @@ async fn a_grant_by_policy_then_exec_with_the_file_removed_afterwards() {
         stderr.contains("kube session: debug digital-channels-dev"),
         "{stderr}"
     );
+    assert!(credential_files(&home).is_empty());
+    assert!(
+        !stdout.contains("sbx-") && !stderr.contains("sbx-"),
+        "no token shown"
+    );
+}
+
+fn kubectl_on_path() -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("kubectl").is_file()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_runs_kubectl_against_the_grant_over_tls() {
+    if !kubectl_on_path() {
+        eprintln!("note: kubectl is not on PATH; skipping the access exec kubectl test");
+        return;
+    }
+    let sb = support::start().await;
+    let home = tempfile::tempdir().unwrap();
+    let env = "digital-channels-dev";
+    let out = run(&mut access(
+        &home,
+        &sb,
+        "layla",
+        &[
+            "request",
+            env,
+            "--reason",
+            "payment-rail pods",
+            "--minutes",
+            "20",
+        ],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let mut cmd = access(
+        &home,
+        &sb,
+        "layla",
+        &[
+            "exec",
+            env,
+            "--",
+            "kubectl",
+            "get",
+            "pods",
+            "--request-timeout=60s",
+        ],
+    );
+    for var in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"] {
+        cmd.env_remove(var);
+    }
+    let out = run(&mut cmd).await;
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "kubectl failed:\n{stdout}\n{stderr}"
+    );
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("payment-rail-"))
+        .unwrap_or_else(|| panic!("payment-rail's pods:\n{stdout}"));
+    assert!(row.contains("Running"), "{stdout}");
+    assert!(stdout.starts_with("NAME"), "{stdout}");
     assert!(credential_files(&home).is_empty());
     assert!(
         !stdout.contains("sbx-") && !stderr.contains("sbx-"),

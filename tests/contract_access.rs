@@ -64,8 +64,10 @@ async fn dev_is_granted_at_once_and_credentials_die_with_the_grant() {
     assert_eq!(creds.namespace, "digital-channels-dev");
     assert_eq!(
         creds.server,
-        format!("{}/k8s/digital-channels-dev", sb.base_url)
+        format!("{}/k8s/digital-channels-dev", sb.kube_base_url)
     );
+    assert!(creds.server.starts_with("https://127.0.0.1:"));
+    assert!(!creds.certificate_authority_data.is_empty(), "the run's CA");
     assert!(creds.token.len() >= 32);
     assert_eq!(creds.expires_at, expires);
     assert!(

@@ -1,6 +1,8 @@
 //! The sandbox's Kubernetes subset (contract Part C) with a real grant from the access
 //! request flow: the `kube` crate (list, get, logs, events, a watcher, HelmReleases as
-//! dynamic objects), the real `kubectl` binary, and the token dying with the grant.
+//! dynamic objects), the real `kubectl` binary, and the token dying with the grant. The
+//! credentials name the sandbox's HTTPS server and carry its per-run CA; every client
+//! here trusts that CA and nothing else.
 //!
 //! The simulation is frozen; tests change the world themselves and publish on the bus,
 //! and wait on conditions with generous bounds (no timed assertions).
@@ -47,6 +49,21 @@ pub async fn granted(sb: &RunningSandbox) -> (ApiClient, String, AccessCredentia
     assert_eq!(r.state, AccessState::Granted);
     let creds = layla.access_credentials(&r.id).await.unwrap();
     (layla, r.id, creds)
+}
+
+/// An HTTP client for the grant's server that trusts only the CA of its credentials.
+pub fn https(creds: &AccessCredentials) -> reqwest::Client {
+    use base64::Engine as _;
+    catalyst_tui::cli::install_tls_provider();
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(&creds.certificate_authority_data)
+        .unwrap();
+    reqwest::Client::builder()
+        .tls_backend_rustls()
+        .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem).unwrap())
+        .no_proxy()
+        .build()
+        .unwrap()
 }
 
 /// Degrades [`APP`] with [`WHY`] the way the simulation would, and announces it.

@@ -132,6 +132,11 @@ pub async fn banner(running: &RunningSandbox) -> String {
         let _ = writeln!(out, "  console API    {base}/api/v1");
         let _ = writeln!(out, "  provisioning   {base}/sovereign/api/v1");
     }
+    let _ = writeln!(
+        out,
+        "  Kubernetes     {}/k8s/ENV (TLS; a grant's credentials carry this run's CA)",
+        running.kube_base_url
+    );
     let _ = writeln!(out, "  OIDC issuer    {base}/realms/sovereign");
     let _ = writeln!(
         out,

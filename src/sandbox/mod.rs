@@ -1,8 +1,9 @@
 //! The embedded sandbox Sovereign: a real HTTP + SSE server on loopback implementing the
 //! whole contract (console API under `/api/v1`, provisioning API under
-//! `/sovereign/api/v1`) with seed data, personas, a moving simulation and fault
-//! injection. The console reaches it only over HTTP, through the same client that
-//! reaches a real Sovereign.
+//! `/sovereign/api/v1`, the Kubernetes subset under `/k8s/{env}`, that one also over
+//! HTTPS on a second loopback port with a CA made at each start) with seed data,
+//! personas, a moving simulation and fault injection. The console reaches it only over
+//! HTTP, through the same client that reaches a real Sovereign.
 //!
 //! Start one with [`spawn`] (tests, the console's first run) or [`serve_cli`]
 //! (`catalyst-tui sandbox`).
@@ -26,6 +27,7 @@ pub mod seed;
 pub mod server;
 pub mod simulation;
 pub mod store;
+pub mod tls;
 
 pub use launch::serve_cli;
 pub use options::*;

@@ -1,11 +1,14 @@
 //! Assembly of the sandbox server: builds the world (seed plus `--scale`), binds the
-//! listener, merges the routers of every sandbox module behind the request-id layer,
-//! starts background work, and shuts all of it down gracefully.
+//! listener and a second, TLS one on loopback for the Kubernetes subset (its
+//! certificates made at each start by [`super::tls`]), merges the routers of every
+//! sandbox module behind the request-id layer, starts background work, and shuts all of
+//! it down gracefully.
 //!
 //! The other modules plug in through the hook functions below ([`extra_routes`],
 //! [`provisioning_routes`], [`outer_layers`], [`start_background`]): each is one line
 //! to fill.
 
+use std::future::IntoFuture as _;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -25,6 +28,7 @@ use super::routes;
 use super::scale;
 use super::seed::{self, SeedError};
 use super::store::{Sandbox, SharedSandbox};
+use super::tls::{self, KubeTls, TlsError, TlsListener};
 
 /// How long `shutdown` waits for open connections (event streams) before cutting them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(3);
@@ -41,6 +45,8 @@ pub enum SandboxError {
     },
     #[error("the sandbox server failed: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
 }
 
 /// A sandbox serving on loopback. Dropping it stops the server too (without waiting).
@@ -49,6 +55,9 @@ pub struct RunningSandbox {
     pub base_url: String,
     /// The bound address (the real port when the options asked for port 0).
     pub addr: SocketAddr,
+    /// `https://127.0.0.1:PORT`: the Kubernetes subset over TLS (always a free port
+    /// picked at start), under `/k8s/{env}` as on [`RunningSandbox::base_url`].
+    pub kube_base_url: String,
     /// The shared state: tests may read the world, or move its clock (`clock_skew`).
     pub state: SharedSandbox,
     stop: CancellationToken,
@@ -96,7 +105,12 @@ impl Drop for RunningSandbox {
     }
 }
 
-/// Builds the world, binds `opts.listen` (port 0 picks a free port) and serves.
+/// Where the TLS listener binds: loopback, a free port.
+const KUBE_TLS_LISTEN: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+
+/// Builds the world, binds `opts.listen` (port 0 picks a free port) and a free loopback
+/// port for the Kubernetes subset over TLS, and serves both.
 pub async fn spawn(opts: SandboxOptions) -> Result<RunningSandbox, SandboxError> {
     let mut world = seed::build_world(opts.sovereign, chrono::Utc::now())?;
     if let Some(s) = opts.scale {
@@ -114,15 +128,44 @@ pub async fn spawn(opts: SandboxOptions) -> Result<RunningSandbox, SandboxError>
     })?;
     let base_url = base_url_of(addr);
     world.meta = Some(identity::meta_for(&world.sovereign, &base_url));
+    let certificates = tls::generate()?;
+    let kube_listener =
+        TcpListener::bind(KUBE_TLS_LISTEN)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: KUBE_TLS_LISTEN,
+                source,
+            })?;
+    let kube_addr = kube_listener
+        .local_addr()
+        .map_err(|source| SandboxError::Bind {
+            addr: KUBE_TLS_LISTEN,
+            source,
+        })?;
+    let kube_base_url = format!("https://{kube_addr}");
+    world.kube_tls = Some(KubeTls {
+        base_url: kube_base_url.clone(),
+        ca_pem: certificates.ca_pem,
+    });
     let state = Sandbox::new(world, opts);
     let stop = CancellationToken::new();
     start_background(&state, &stop);
-    let app = app(state.clone());
-    let serve = axum::serve(listener, app).with_graceful_shutdown(stop.clone().cancelled_owned());
-    let task = tokio::spawn(async move { serve.await });
+    let serve = axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(stop.clone().cancelled_owned())
+        .into_future();
+    let kube_listener =
+        TlsListener::new(kube_listener, kube_addr, certificates.server, stop.clone());
+    let serve_kube = axum::serve(kube_listener, kube_app(state.clone()))
+        .with_graceful_shutdown(stop.clone().cancelled_owned())
+        .into_future();
+    let task = tokio::spawn(async move {
+        let (plain, kube) = tokio::join!(serve, serve_kube);
+        plain.and(kube)
+    });
     Ok(RunningSandbox {
         base_url,
         addr,
+        kube_base_url,
         state,
         stop,
         task: Some(task),
@@ -157,6 +200,16 @@ pub fn app(state: SharedSandbox) -> Router {
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method);
     outer_layers(api, &state).layer(middleware::from_fn(request_id::layer))
+}
+
+/// What the TLS listener serves: the Kubernetes subset alone, with the same fault
+/// injection (its own counters) and request ids; anything else is a 404.
+pub fn kube_app(state: SharedSandbox) -> Router {
+    let kube = super::kube::router()
+        .with_state(state.clone())
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method);
+    outer_layers(kube, &state).layer(middleware::from_fn(request_id::layer))
 }
 
 /// Routes of the flow modules: promotions and policies, access requests, live events,

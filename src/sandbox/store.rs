@@ -25,6 +25,7 @@ use tokio::sync::RwLock;
 use super::events::EventBus;
 use super::identity::Sessions;
 use super::options::SandboxOptions;
+use super::tls::KubeTls;
 use crate::model::*;
 
 /// Shared state of a running sandbox.
@@ -166,6 +167,10 @@ pub struct World {
     pub next_id: u64,
     /// Device codes, access and refresh tokens of the sign-in flow.
     pub sessions: Sessions,
+    /// Where the Kubernetes subset is served over TLS and its CA (set at start, as
+    /// `meta`; `None` when the router is served without [`super::spawn`]: grants then
+    /// name the plain-HTTP address, with no CA).
+    pub kube_tls: Option<KubeTls>,
     /// Added to the wall clock by [`World::now`]: lets tests and demos move time forward
     /// (token and device-code expiry) without waiting.
     pub clock_skew: chrono::TimeDelta,

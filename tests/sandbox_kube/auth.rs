@@ -4,8 +4,8 @@
 
 use super::*;
 
-async fn get(url: &str, token: Option<&str>) -> (u16, serde_json::Value) {
-    let mut req = reqwest::Client::new().get(url);
+async fn get(http: &reqwest::Client, url: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+    let mut req = http.get(url);
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -38,11 +38,12 @@ fn assert_status(got: &(u16, serde_json::Value), code: u16, reason: &str) {
 async fn the_token_reads_its_namespace_only_and_dies_with_the_grant() {
     let sb = start().await;
     let (layla, id, creds) = granted(&sb).await;
+    let http = https(&creds);
     let server = &creds.server;
     let token = Some(creds.token.as_str());
     let pods = format!("{server}/api/v1/namespaces/{ENV}/pods");
 
-    let (code, list) = get(&pods, token).await;
+    let (code, list) = get(&http, &pods, token).await;
     assert_eq!(code, 200);
     assert_eq!(list["kind"], "PodList");
     assert!(list["metadata"]["resourceVersion"].is_string());
@@ -54,7 +55,7 @@ async fn the_token_reads_its_namespace_only_and_dies_with_the_grant() {
         "/apis/helm.toolkit.fluxcd.io/v2",
     ] {
         assert_eq!(
-            get(&format!("{server}{path}"), token).await.0,
+            get(&http, &format!("{server}{path}"), token).await.0,
             200,
             "{path}"
         );
@@ -62,22 +63,33 @@ async fn the_token_reads_its_namespace_only_and_dies_with_the_grant() {
 
     // Another namespace, a cluster-wide read, another Environment's server: 403.
     let other = format!("{server}/api/v1/namespaces/digital-channels-prod/pods");
-    assert_status(&get(&other, token).await, 403, "Forbidden");
+    assert_status(&get(&http, &other, token).await, 403, "Forbidden");
     assert_status(
-        &get(&format!("{server}/api/v1/pods"), token).await,
+        &get(&http, &format!("{server}/api/v1/pods"), token).await,
         403,
         "Forbidden",
     );
     let prod = format!(
         "{}/k8s/digital-channels-prod/api/v1/namespaces/digital-channels-prod/pods",
-        sb.base_url
+        sb.kube_base_url
     );
-    assert_status(&get(&prod, token).await, 403, "Forbidden");
+    assert_status(&get(&http, &prod, token).await, 403, "Forbidden");
+    // The plain-HTTP address serves the same; the HTTPS one serves nothing else.
+    let plain = pods.replace(&sb.kube_base_url, &sb.base_url);
+    assert_ne!(plain, pods);
+    assert_eq!(get(&reqwest::Client::new(), &plain, token).await.0, 200);
+    let me = format!("{}/api/v1/me", sb.kube_base_url);
+    assert_eq!(get(&http, &me, token).await.0, 404);
     // Unknown objects: 404 NotFound.
-    assert_status(&get(&format!("{pods}/nope"), token).await, 404, "NotFound");
+    assert_status(
+        &get(&http, &format!("{pods}/nope"), token).await,
+        404,
+        "NotFound",
+    );
 
     // A watch from a version the sandbox cannot replay: a 410 Expired ERROR event.
     let (code, body) = get(
+        &http,
         &format!("{pods}?watch=true&resourceVersion=999999999"),
         token,
     )
@@ -90,13 +102,17 @@ async fn the_token_reads_its_namespace_only_and_dies_with_the_grant() {
     assert_eq!(first["object"]["reason"], "Expired");
 
     // No token, a wrong one: 401.
-    assert_status(&get(&pods, None).await, 401, "Unauthorized");
-    assert_status(&get(&pods, Some("not-a-grant")).await, 401, "Unauthorized");
+    assert_status(&get(&http, &pods, None).await, 401, "Unauthorized");
+    assert_status(
+        &get(&http, &pods, Some("not-a-grant")).await,
+        401,
+        "Unauthorized",
+    );
 
     // Revoked: 401 from then on, through kube too.
     layla.revoke_access_request(&id).await.unwrap();
-    assert_status(&get(&pods, token).await, 401, "Unauthorized");
-    let client = super::kube_client::client(&creds);
+    assert_status(&get(&http, &pods, token).await, 401, "Unauthorized");
+    let client = super::kube_client::client(&creds).await;
     let api: kube::Api<k8s_openapi::api::core::v1::Pod> = kube::Api::namespaced(client, ENV);
     match api.list(&Default::default()).await {
         Err(kube::Error::Api(s)) => assert_eq!(s.code, 401),
@@ -109,7 +125,7 @@ async fn a_watch_ends_when_the_grant_is_revoked() {
     let sb = start().await;
     let (layla, id, creds) = granted(&sb).await;
     let url = format!("{}/api/v1/namespaces/{ENV}/events?watch=true", creds.server);
-    let resp = reqwest::Client::new()
+    let resp = https(&creds)
         .get(&url)
         .bearer_auth(&creds.token)
         .send()
@@ -136,7 +152,7 @@ async fn the_catalyst_api_mode_serves_kubernetes_too() {
     .await;
     let url = format!("{}/k8s/{ENV}/api/v1/namespaces/{ENV}/pods", sb.base_url);
     assert_status(
-        &get(&url, Some("sbx-not-a-grant")).await,
+        &get(&reqwest::Client::new(), &url, Some("sbx-not-a-grant")).await,
         401,
         "Unauthorized",
     );

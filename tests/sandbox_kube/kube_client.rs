@@ -11,11 +11,18 @@ use kube::runtime::watcher;
 
 use super::*;
 
-/// A `kube::Client` for the credentials, the way the console builds one.
-pub fn client(creds: &AccessCredentials) -> kube::Client {
-    let mut config = kube::Config::new(creds.server.parse().unwrap());
-    config.default_namespace = creds.namespace.clone();
-    config.auth_info.token = Some(creds.token.clone().into());
+/// A `kube::Client` for the credentials, the way the console builds one: from the
+/// grant's kubeconfig document (the sandbox's HTTPS server, its CA, the token and the
+/// namespace).
+pub async fn client(creds: &AccessCredentials) -> kube::Client {
+    catalyst_tui::cli::install_tls_provider();
+    let kc = kube::config::Kubeconfig::from_yaml(&catalyst_tui::kube::kubeconfig_document(creds))
+        .unwrap();
+    let config =
+        kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
+            .await
+            .unwrap();
+    assert_eq!(config.default_namespace, creds.namespace);
     kube::Client::try_from(config).unwrap()
 }
 
@@ -36,7 +43,12 @@ fn ready_condition(hr: &DynamicObject) -> (String, String, String) {
 async fn kube_client_reads_pods_logs_events_and_helm_releases() {
     let sb = start().await;
     let (_layla, _id, creds) = granted(&sb).await;
-    let client = client(&creds);
+    assert!(
+        creds.server.starts_with("https://127.0.0.1:"),
+        "{}",
+        creds.server
+    );
+    let client = client(&creds).await;
     let ns = creds.namespace.as_str();
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
 
@@ -125,7 +137,7 @@ async fn kube_client_reads_pods_logs_events_and_helm_releases() {
 async fn a_watcher_sees_pods_change_when_an_application_degrades() {
     let sb = start().await;
     let (_layla, _id, creds) = granted(&sb).await;
-    let client = client(&creds);
+    let client = client(&creds).await;
     let pods: Api<Pod> = Api::namespaced(client.clone(), &creds.namespace);
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

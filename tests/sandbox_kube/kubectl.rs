@@ -1,11 +1,8 @@
-//! The real `kubectl` against the sandbox with a kubeconfig built from a grant's
-//! credentials (mode 0600 in a temporary directory). Skipped, with a note, only when
+//! The real `kubectl` against the sandbox with the kubeconfig document of a grant's
+//! credentials (mode 0600 in a temporary directory): the sandbox's own HTTPS server,
+//! verified with the CA the credentials carry, as a real cluster's API endpoint would be
+//! (kubectl sends a kubeconfig's token only over TLS). Skipped, with a note, only when
 //! `kubectl` is not on PATH.
-//!
-//! kubectl (client-go) reads a kubeconfig's credentials only for a TLS server and would
-//! never send the grant's token to the sandbox's plain-HTTP loopback address, so the
-//! test fronts the sandbox with a TLS terminator using the client tests' throwaway
-//! certificate for 127.0.0.1, as a real cluster's API endpoint would be.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -22,61 +19,11 @@ fn kubectl_on_path() -> bool {
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("kubectl").is_file()))
 }
 
-/// Serves TLS on a loopback port and forwards every connection to `backend`; returns
-/// the `https://` base URL.
-async fn tls_front(backend: std::net::SocketAddr) -> String {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/client_tls");
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(dir.join("server.pem"))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
-                    return;
-                };
-                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
-            });
-        }
-    });
-    format!("https://{addr}")
-}
-
+/// The grant's kubeconfig as the console writes it (the sandbox's HTTPS server and its
+/// CA), mode 0600.
 fn write_kubeconfig(dir: &Path, creds: &AccessCredentials) -> std::path::PathBuf {
-    use base64::Engine;
-    let ca = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/client_tls/ca.pem"))
-        .unwrap();
-    let text = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: sandbox\n  cluster:\n    server: {server}\n    certificate-authority-data: {ca}\n\
-         contexts:\n- name: {ctx}\n  context:\n    cluster: sandbox\n    user: grant\n    namespace: {ns}\n\
-         current-context: {ctx}\nusers:\n- name: grant\n  user:\n    token: {token}\n",
-        server = creds.server,
-        ca = base64::engine::general_purpose::STANDARD.encode(ca),
-        ctx = creds.context,
-        ns = creds.namespace,
-        token = creds.token,
-    );
     let path = dir.join("kubeconfig");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, catalyst_tui::kube::kubeconfig_document(creds)).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path
 }
@@ -123,11 +70,11 @@ async fn kubectl_gets_describes_and_reads_logs() {
         .into_iter()
         .find(|p| *p != crashing)
         .unwrap();
-    let front = tls_front(sb.addr).await;
-    let creds = AccessCredentials {
-        server: creds.server.replace(&sb.base_url, &front),
-        ..creds
-    };
+    assert!(
+        creds.server.starts_with(&sb.kube_base_url) && sb.kube_base_url.starts_with("https://"),
+        "{}",
+        creds.server
+    );
     let dir = tempfile::tempdir().unwrap();
     let config = write_kubeconfig(dir.path(), &creds);
     let d = dir.path();
@@ -215,4 +162,42 @@ async fn kubectl_gets_describes_and_reads_logs() {
     .expect("kubectl get events -w shows the new BackOff");
     assert!(watched.contains("Warning"), "{watched}");
     child.kill().await.unwrap();
+
+    // Once the grant has run out, the same kubeconfig is refused: 401.
+    advance_clock(&sb, 2 * 3600).await;
+    let out = kubectl(d, &config, &["get", "pods"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("Unauthorized"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_is_refused_once_the_grant_is_revoked() {
+    if !kubectl_on_path() {
+        eprintln!("note: kubectl is not on PATH; skipping the kubectl test");
+        return;
+    }
+    let sb = start().await;
+    let (layla, id, creds) = granted(&sb).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_kubeconfig(dir.path(), &creds);
+    let d = dir.path();
+    let pods = run(d, &config, &["get", "pods"]).await;
+    assert!(pods.contains(APP), "{pods}");
+
+    layla.revoke_access_request(&id).await.unwrap();
+    let out = kubectl(d, &config, &["get", "pods"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("Unauthorized"), "{stderr}");
+    assert!(
+        !stderr.contains(&creds.token),
+        "no token in kubectl's errors"
+    );
 }

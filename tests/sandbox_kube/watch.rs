@@ -3,10 +3,10 @@
 
 use super::*;
 
-async fn body(url: &str, token: &str) -> String {
-    let resp = reqwest::Client::new()
+async fn body(creds: &AccessCredentials, url: &str) -> String {
+    let resp = https(creds)
         .get(url)
-        .bearer_auth(token)
+        .bearer_auth(&creds.token)
         .send()
         .await
         .unwrap();
@@ -36,7 +36,7 @@ async fn a_watch_resumes_from_a_list_and_ends_after_its_timeout() {
     let sb = start().await;
     let (_layla, _id, creds) = granted(&sb).await;
     let pods = format!("{}/api/v1/namespaces/{ENV}/pods", creds.server);
-    let list: serde_json::Value = reqwest::Client::new()
+    let list: serde_json::Value = https(&creds)
         .get(&pods)
         .bearer_auth(&creds.token)
         .send()
@@ -48,7 +48,7 @@ async fn a_watch_resumes_from_a_list_and_ends_after_its_timeout() {
     let listed = rv(&list);
 
     // Without a version: ADDED for every current pod, then the timeout ends it.
-    let fresh = events(&body(&format!("{pods}?watch=true&timeoutSeconds=1"), &creds.token).await);
+    let fresh = events(&body(&creds, &format!("{pods}?watch=true&timeoutSeconds=1")).await);
     assert_eq!(fresh.len(), list["items"].as_array().unwrap().len());
     assert!(fresh.iter().all(|e| e["type"] == "ADDED"));
 
@@ -57,8 +57,8 @@ async fn a_watch_resumes_from_a_list_and_ends_after_its_timeout() {
     let crashing = crashing_pod(&sb).await;
     let resumed = events(
         &body(
+            &creds,
             &format!("{pods}?watch=true&resourceVersion={listed}&timeoutSeconds=1"),
-            &creds.token,
         )
         .await,
     );
@@ -74,8 +74,8 @@ async fn a_watch_resumes_from_a_list_and_ends_after_its_timeout() {
     // Nothing since the newest version: the watch stays quiet until its timeout.
     let newest = rv(&pod["object"]);
     let quiet = body(
+        &creds,
         &format!("{pods}?watch=true&resourceVersion={newest}&timeoutSeconds=1"),
-        &creds.token,
     )
     .await;
     assert!(quiet.is_empty(), "{quiet}");

@@ -10,8 +10,9 @@
 //! server-side tables in `table`, discovery documents in `discovery`. Nothing here
 //! writes to the world, and no token is ever logged or echoed.
 //!
-//! kubectl (client-go) sends a kubeconfig's token only to a TLS server; the sandbox
-//! listens on plain HTTP, so kubectl needs a TLS front in between (the tests use one).
+//! The same routes are served on the sandbox's plain-HTTP address and, for clients such
+//! as kubectl (client-go) that send a kubeconfig's token only to a TLS server, on its
+//! HTTPS loopback port (`super::tls`); a grant's credentials name the HTTPS one.
 
 mod discovery;
 mod events;

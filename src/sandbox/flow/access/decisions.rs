@@ -216,8 +216,9 @@ impl World {
     }
 
     /// `GET /api/v1/access-requests/{id}/credentials`, for the requester of a live grant.
-    /// `base_url` is how the caller reached this server (the Kubernetes subset is under
-    /// `{base_url}/k8s/{env}`).
+    /// The server is the Kubernetes subset over TLS, `{kube_tls.base_url}/k8s/{env}`, with
+    /// its CA; a world served without TLS (no [`World::kube_tls`]) names
+    /// `{base_url}/k8s/{env}`, how the caller reached this server, with no CA.
     pub fn access_credentials(
         &mut self,
         bus: &EventBus,
@@ -261,10 +262,13 @@ impl World {
         let (Some(token), Some(expires_at)) = (token_for(r), r.expires_at) else {
             return Err(not_found(id));
         };
+        let (base, certificate_authority_data) = match &self.kube_tls {
+            Some(tls) => (tls.base_url.as_str(), tls.certificate_authority_data()),
+            None => (base_url, String::new()),
+        };
         Ok(AccessCredentials {
-            server: format!("{}/k8s/{}", base_url.trim_end_matches('/'), env.env.name),
-            // The sandbox serves plain HTTP on loopback: there is no CA to trust.
-            certificate_authority_data: String::new(),
+            server: format!("{}/k8s/{}", base.trim_end_matches('/'), env.env.name),
+            certificate_authority_data,
             context: env.env.kube_context.clone(),
             namespace: env.env.name.clone(),
             token,

@@ -295,6 +295,7 @@ fn credentials_belong_to_the_requester_of_a_live_grant() {
     let id = t.ask("layla", "acme-dev", 30).unwrap().id;
     let creds = t.creds("layla", &id, now()).unwrap();
     assert_eq!(creds.server, "http://127.0.0.1:8787/k8s/acme-dev");
+    assert_eq!(creds.certificate_authority_data, "", "no TLS, no CA");
     assert_eq!(creds.context, "hz-fsn-rtz-dev-acme");
     assert_eq!(creds.namespace, "acme-dev");
     assert_eq!(creds.expires_at, now() + Duration::minutes(30));
@@ -352,4 +353,21 @@ fn expiry_announces_itself_once() {
     };
     assert_eq!(kinds, vec!["access.updated", "audit.appended"]);
     assert_eq!(t.w.audit.last().unwrap().action, "access.expire");
+}
+
+#[test]
+fn credentials_name_the_tls_endpoint_and_its_ca_when_there_is_one() {
+    use base64::Engine as _;
+    let mut t = T::new();
+    t.w.kube_tls = Some(crate::sandbox::tls::KubeTls {
+        base_url: "https://127.0.0.1:40443".into(),
+        ca_pem: "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n".into(),
+    });
+    let id = t.ask("layla", "acme-dev", 30).unwrap().id;
+    let creds = t.creds("layla", &id, now()).unwrap();
+    assert_eq!(creds.server, "https://127.0.0.1:40443/k8s/acme-dev");
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(&creds.certificate_authority_data)
+        .unwrap();
+    assert!(pem.starts_with(b"-----BEGIN CERTIFICATE-----"));
 }
