@@ -624,6 +624,11 @@ fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
             if let (LiveEvent::AccessUpdated(r), Some(me)) = (&event, &state.session.me) {
                 let me = me.sub.clone();
                 state.grants.on_request(&me, r);
+                // My own request moved (an approver decided it, it ran out): said at once.
+                if r.requester == me && r.state != crate::model::AccessState::Pending {
+                    let bad = r.state != crate::model::AccessState::Granted;
+                    notice(state, &words::my_access_moved(r), bad);
+                }
             }
             with_top(state, |v, cx| v.on_live(&event, cx))
         }

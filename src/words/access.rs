@@ -50,6 +50,35 @@ pub fn access_requested(r: &AccessRequest) -> String {
     }
 }
 
+/// My own access request changed state (an approver decided it, it expired or was
+/// revoked), as the live events tell it.
+pub fn my_access_moved(r: &AccessRequest) -> String {
+    let by = r
+        .decided_by
+        .as_deref()
+        .map(|b| format!(" by {b}"))
+        .unwrap_or_default();
+    let comment = r
+        .decision_comment
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(|c| format!(": \u{201c}{c}\u{201d}"))
+        .unwrap_or_default();
+    match (r.state, r.expires_at) {
+        (AccessState::Granted, Some(until)) => format!(
+            "Your access {} on {} is granted{by} until {} (K looks inside, s opens a shell){comment}.",
+            r.id,
+            r.environment,
+            until.format("%H:%M UTC"),
+        ),
+        (AccessState::Denied, _) => format!(
+            "Your access {} on {} is denied{by}{comment}.",
+            r.id, r.environment
+        ),
+        (state, _) => format!("Your access {} on {} is {state}.", r.id, r.environment),
+    }
+}
+
 /// The rules of deciding access requests, said above them.
 pub const ACCESS_RULES: &str = "a grants, x denies · nobody decides their own; org-admins decide non-prod of their Org; sovereign-admins any; support agents never get access";
 

@@ -324,3 +324,60 @@ fn an_expired_grant_stops_the_view_at_its_time() {
     assert_eq!(kube_spec(&s), None);
     insta::assert_snapshot!("kube_expired", screen(&s, false));
 }
+
+#[test]
+fn an_approvers_decision_on_my_request_is_said_and_brings_the_view_alive() {
+    let mut s = state(80, 24);
+    s.routes.push(Route::for_target(&Target::Kube {
+        env: ENV.into(),
+        app: None,
+    }));
+    update(&mut s, Input::Tick, now());
+    let mut r = grant("ar-7", now() + Duration::minutes(30), AccessState::Granted);
+    r.decided_by = Some("admin".into());
+    r.decision_comment = Some("ok for INC-4711".into());
+    let event = crate::model::LiveEvent::AccessUpdated(Box::new(r.clone()));
+    update(
+        &mut s,
+        Input::Msg(Msg::Live(crate::api::follow::LiveMsg::Event {
+            id: Some(1),
+            event,
+        })),
+        now(),
+    );
+    let said = s.notice.clone().unwrap();
+    assert!(!said.error);
+    assert!(
+        said.text.contains(
+            "Your access ar-7 on digital-channels-stg is granted by admin until 10:30 UTC"
+        ),
+        "{}",
+        said.text
+    );
+    assert!(
+        kube_spec(&s).is_some(),
+        "the view follows its namespace now"
+    );
+    // A denial is said as such, with the approver's comment.
+    r.id = "ar-8".into();
+    r.state = AccessState::Denied;
+    r.decision_comment = Some("not during the freeze".into());
+    let event = crate::model::LiveEvent::AccessUpdated(Box::new(r));
+    update(
+        &mut s,
+        Input::Msg(Msg::Live(crate::api::follow::LiveMsg::Event {
+            id: Some(2),
+            event,
+        })),
+        now(),
+    );
+    let said = s.notice.clone().unwrap();
+    assert!(
+        said.error
+            && said
+                .text
+                .contains("denied by admin: \u{201c}not during the freeze"),
+        "{}",
+        said.text
+    );
+}
