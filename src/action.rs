@@ -126,6 +126,8 @@ actions! {
     DenyAccess = "deny-access", mutating = true;
     /// Open a shell with a kubeconfig for the current grant
     Shell = "shell", mutating = true;
+    /// Run a kubectl command inside my grant (the terminal comes back after)
+    KubeCommand = "kube-command", mutating = true;
     /// Look inside the environment with my grant: pods, events, Flux objects
     Kube = "kube", mutating = false;
     /// Read the log of the selected pod's previous container
@@ -175,6 +177,7 @@ pub fn offered_by_catalyst_api(action: Action) -> bool {
             | Action::DenyAccess
             | Action::Shell
             | Action::Kube
+            | Action::KubeCommand
             | Action::RevokeAccess
     )
 }

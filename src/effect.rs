@@ -216,7 +216,12 @@ pub enum Effect {
     /// Stop the process until the shell continues it (Ctrl-Z).
     Suspend,
     /// Prepare a kube shell for my live grant `grant` on `env` (credentials, file).
-    OpenShell { grant: String, env: String },
+    /// `command`: a command line to run there instead of the shell (`kubectl …`).
+    OpenShell {
+        grant: String,
+        env: String,
+        command: Option<String>,
+    },
     /// Hand the terminal to the shell prepared (the loop does).
     RunShell,
     /// Put text on the clipboard (OSC 52).

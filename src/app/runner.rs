@@ -250,14 +250,20 @@ impl Runner {
                     tokio::task::spawn_blocking(move || remember::write(&path, &contents));
                 }
             }
-            Effect::OpenShell { grant, env } => {
+            Effect::OpenShell {
+                grant,
+                env,
+                command,
+            } => {
                 let Some(client) = self.client.clone() else {
                     return;
                 };
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let event =
-                        match super::shell::ShellHandOff::prepare(&client, &grant, &env).await {
+                        match super::shell::ShellHandOff::prepare(&client, &grant, &env, command)
+                            .await
+                        {
                             Ok(h) => Event::Shell(Box::new(h)),
                             Err(why) => Event::Msg(Msg::Notice(why)),
                         };

@@ -124,7 +124,7 @@ pub fn check(action: Action, f: &Facts) -> Result<(), Refusal> {
                 org: None,
             })
         }
-        Action::Shell => match &f.scope.env {
+        Action::Shell | Action::KubeCommand => match &f.scope.env {
             Some(env) if f.grants.live_on(env, f.now).is_none() => {
                 Err(Refusal::NoGrant { env: env.clone() })
             }

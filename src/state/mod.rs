@@ -109,6 +109,8 @@ pub struct State {
     pub dirty: bool,
     /// My live access grants, counted down in the status bar.
     pub grants: grants::Grants,
+    /// The last command line run inside a grant (`kube-command`), offered again.
+    pub kube_command: String,
 }
 
 impl State {
@@ -129,6 +131,7 @@ impl State {
             quit: false,
             dirty: true,
             grants: grants::Grants::default(),
+            kube_command: crate::words::KUBE_COMMAND_DEFAULT.to_string(),
         }
     }
 

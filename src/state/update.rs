@@ -215,6 +215,9 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
                 notice(state, &refusal.reason(action), refusal.is_error());
                 return Vec::new();
             }
+            if action == Action::KubeCommand {
+                return kube_command(state, text, send);
+            }
             let outcome = with_top(state, |v, cx| v.on_composed(action, text, send, cx));
             view_outcome(state, outcome).unwrap_or_default()
         }
@@ -327,9 +330,23 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 Some(g) => vec![Effect::OpenShell {
                     grant: g.id.clone(),
                     env,
+                    command: None,
                 }],
                 None => Vec::new(),
             }
+        }
+        // One command line inside the grant: written first, the last one offered again.
+        Action::KubeCommand if state.top().view().actions().contains(&Action::KubeCommand) => {
+            let env = state.top().view().scope().env.unwrap_or_default();
+            let editor = crate::views::overlays::compose::Compose::new(
+                words::kube_command_title(&env),
+                Action::KubeCommand,
+                true,
+                &state.kube_command,
+            )
+            .with_placeholder(words::KUBE_COMMAND_PLACEHOLDER);
+            state.overlays.push(Overlay::Compose(Box::new(editor)));
+            Vec::new()
         }
         other => {
             let text = words::not_here(other);
@@ -650,6 +667,34 @@ fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
                 },
                 StreamStatus::Failed { reason } => LiveState::Offline { reason },
             };
+            Vec::new()
+        }
+    }
+}
+
+/// The command line editor closed: kept for next time, and run inside my live grant on
+/// the Environment shown when sent.
+fn kube_command(state: &mut State, text: String, send: bool) -> Vec<Effect> {
+    let line = text.trim().to_string();
+    if !line.is_empty() {
+        state.kube_command = line.clone();
+    }
+    if !send {
+        return Vec::new();
+    }
+    if line.is_empty() {
+        notice(state, words::KUBE_COMMAND_EMPTY, false);
+        return Vec::new();
+    }
+    let env = state.top().view().scope().env.unwrap_or_default();
+    match state.grants.live_on(&env, state.now) {
+        Some(g) => vec![Effect::OpenShell {
+            grant: g.id.clone(),
+            env,
+            command: Some(line),
+        }],
+        None => {
+            notice(state, &words::no_live_grant(&env), false);
             Vec::new()
         }
     }

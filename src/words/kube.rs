@@ -120,3 +120,16 @@ pub fn pod_log_title(env: &str, pod: &str, container: Option<&str>, previous: bo
     };
     format!("{org} › {env} › pod/{pod}{c}{prev}")
 }
+
+/// The command line offered the first time.
+pub const KUBE_COMMAND_DEFAULT: &str = "kubectl get pods";
+/// What the command line editor asks for.
+pub const KUBE_COMMAND_PLACEHOLDER: &str =
+    "A command line run with KUBECONFIG for this grant, e.g. kubectl logs -f POD";
+/// An empty command line was sent.
+pub const KUBE_COMMAND_EMPTY: &str = "Write the command to run first (kubectl …).";
+
+/// The command line editor's title.
+pub fn kube_command_title(env: &str) -> String {
+    format!("Run inside your grant on {env} (Ctrl-S runs, Enter after it returns)")
+}

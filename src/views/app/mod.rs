@@ -273,9 +273,10 @@ impl View for AppView {
     fn actions(&self) -> &'static [Action] {
         // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
         // YAML adds search and copy. Help sorts them, so one list sliced does for all.
-        const ALL: [Action; 20] = [
+        const ALL: [Action; 21] = [
             Action::Kube,
             Action::Shell,
+            Action::KubeCommand,
             Action::Promote,
             Action::Logs,
             Action::RequestAccess,
@@ -298,9 +299,9 @@ impl View for AppView {
         if tabs::is_yaml(self.tab) {
             &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ALL[..17]
+            &ALL[..18]
         } else {
-            &ALL[..16]
+            &ALL[..17]
         }
     }
 

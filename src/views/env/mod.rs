@@ -249,6 +249,7 @@ impl View for EnvView {
             Action::RequestAccess,
             Action::Kube,
             Action::Shell,
+            Action::KubeCommand,
             Action::Copy,
         ]
     }

@@ -524,6 +524,7 @@ impl View for KubeView {
             Action::Filter,
             Action::RequestAccess,
             Action::Shell,
+            Action::KubeCommand,
             Action::Copy,
         ]
     }

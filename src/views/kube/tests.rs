@@ -381,3 +381,39 @@ fn an_approvers_decision_on_my_request_is_said_and_brings_the_view_alive() {
         said.text
     );
 }
+
+#[test]
+fn a_command_line_runs_inside_the_grant_and_is_offered_again() {
+    let mut s = opened(now() + Duration::minutes(23));
+    assert!(press(&mut s, "!", now()).is_empty());
+    assert!(!s.overlays.is_empty(), "the command line editor is open");
+    // Replace the offered line with another and run it.
+    press(&mut s, "ctrl-a ctrl-k", now());
+    for c in "kubectl logs -f payment-rail-7d9c5-b2".chars() {
+        let key = if c == ' ' {
+            "space".to_string()
+        } else {
+            c.to_string()
+        };
+        press(&mut s, &key, now());
+    }
+    let effects = press(&mut s, "ctrl-s", now());
+    assert_eq!(
+        effects,
+        vec![Effect::OpenShell {
+            grant: "ar-1".into(),
+            env: ENV.into(),
+            command: Some("kubectl logs -f payment-rail-7d9c5-b2".into()),
+        }]
+    );
+    assert_eq!(s.kube_command, "kubectl logs -f payment-rail-7d9c5-b2");
+    // Without a live grant, nothing runs and the reason is said.
+    s.grants.on_request(
+        "layla",
+        &grant("ar-1", now() + Duration::minutes(23), AccessState::Revoked),
+    );
+    update(&mut s, Input::Tick, now());
+    assert!(press(&mut s, "!", now()).is_empty());
+    assert!(s.overlays.is_empty());
+    assert!(s.notice.clone().unwrap().text.contains("no live grant"));
+}
