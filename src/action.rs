@@ -244,6 +244,7 @@ mod tests {
                 "grant-access",
                 "deny-access",
                 "shell",
+                "kube-command",
                 "retry-phase",
                 "revoke-access"
             ]
