@@ -128,6 +128,8 @@ actions! {
     Shell = "shell", mutating = true;
     /// Run a kubectl command inside my grant (the terminal comes back after)
     KubeCommand = "kube-command", mutating = true;
+    /// Name the support ticket you work on (support mode)
+    SupportTicket = "support-ticket", mutating = false;
     /// Look inside the environment with my grant: pods, events, Flux objects
     Kube = "kube", mutating = false;
     /// Read the log of the selected pod's previous container

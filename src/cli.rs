@@ -159,11 +159,11 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
     let flags = args.connection.clone();
     let target = config::resolve(&file, &flags, |k| std::env::var(k).ok()).map_err(|e| eyre!(e))?;
     let remember_as = match &target {
-        config::Target::Sandbox => "sandbox".to_string(),
+        config::Target::Sandbox { .. } => "sandbox".to_string(),
         config::Target::Sovereign { name, .. } => name.clone(),
     };
     let (session, method, first) = match target {
-        config::Target::Sandbox => {
+        config::Target::Sandbox { support_ticket } => {
             let faults = crate::sandbox::launch::faults_from(&args.faults).map_err(|e| eyre!(e))?;
             let options = SandboxOptions {
                 sovereign: args.sovereign,
@@ -179,6 +179,7 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                     sandbox: true,
                     persona: Some(args.persona.clone()),
                     signing_in: true,
+                    support_ticket,
                     ..Session::default()
                 },
                 SignInMethod::Sandbox {
@@ -237,11 +238,14 @@ fn launch(args: &ConsoleArgs) -> color_eyre::Result<Launch> {
                 },
                 (None, false) => SignInMethod::Device,
             };
+            let support_ticket = profile.support_ticket.clone();
+            config.support_ticket = support_ticket.clone();
             let client = ApiClient::new(config, source).map_err(|e| eyre!("{e}"))?;
             (
                 Session {
                     sandbox,
                     signing_in: true,
+                    support_ticket,
                     ..Session::default()
                 },
                 method,

@@ -16,6 +16,7 @@
 //! # Sign in through the Sovereign's Keycloak realm (`catalyst-tui login`) instead:
 //! oidc_issuer = "https://auth.bankdhofar.example/realms/sovereign"
 //! oidc_client_id = "kubectl"                     # the default
+//! support_ticket = "SUP-1234"   # support mode (also --support-ticket, CATALYST_SUPPORT_TICKET)
 //! ```
 //!
 //! With no API URL from a flag, the environment or a profile, the console starts its
@@ -28,6 +29,8 @@ use serde::Deserialize;
 
 /// Environment variables that set what the flags set.
 pub const ENV_API_URL: &str = "CATALYST_API_URL";
+/// The support ticket (`--support-ticket`).
+pub const ENV_SUPPORT_TICKET: &str = "CATALYST_SUPPORT_TICKET";
 pub const ENV_PROVISIONING_URL: &str = "CATALYST_PROVISIONING_URL";
 pub const ENV_CA_FILE: &str = "CATALYST_CA_FILE";
 pub const ENV_TOKEN_FILE: &str = "CATALYST_TOKEN_FILE";
@@ -51,6 +54,8 @@ pub struct Profile {
     /// Which API the Sovereign speaks: `"console"` or `"catalyst"`; absent: detected.
     #[serde(default)]
     pub api: Option<crate::api::ApiKind>,
+    /// Support mode: the ticket a support agent works on, sent with every request.
+    pub support_ticket: Option<String>,
 }
 
 /// `config.toml`.
@@ -174,13 +179,17 @@ pub struct Overrides {
     /// The issuer's public client to sign in as (default kubectl).
     #[arg(long, value_name = "ID")]
     pub oidc_client_id: Option<String>,
+    /// Support mode: the ticket you work on, sent with every request (a support agent
+    /// without one is asked for it before anything is read).
+    #[arg(long, value_name = "TICKET")]
+    pub support_ticket: Option<String>,
 }
 
 /// Where to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// Start the embedded sandbox.
-    Sandbox,
+    /// Start the embedded sandbox (with the support ticket given, if any).
+    Sandbox { support_ticket: Option<String> },
     /// A real Sovereign (`name` is the profile's, for its token cache).
     Sovereign { name: String, profile: Profile },
 }
@@ -232,6 +241,12 @@ pub fn resolve(
         ENV_OIDC_CLIENT_ID,
         profile.oidc_client_id,
     );
+    profile.support_ticket = pick(
+        &flags.support_ticket,
+        ENV_SUPPORT_TICKET,
+        profile.support_ticket,
+    )
+    .filter(|t| !t.trim().is_empty());
     if profile.api_url.is_none() {
         if profile_name.is_some() {
             return Err(format!(
@@ -239,7 +254,9 @@ pub fn resolve(
                 profile_name.unwrap_or_default()
             ));
         }
-        return Ok(Target::Sandbox);
+        return Ok(Target::Sandbox {
+            support_ticket: profile.support_ticket,
+        });
     }
     Ok(Target::Sovereign {
         name: profile_name.unwrap_or_else(|| "default".to_string()),
@@ -278,7 +295,12 @@ api = "catalyst"
     #[test]
     fn nothing_configured_means_the_sandbox() {
         let t = resolve(&ConfigFile::default(), &Overrides::default(), |_| None);
-        assert_eq!(t, Ok(Target::Sandbox));
+        assert_eq!(
+            t,
+            Ok(Target::Sandbox {
+                support_ticket: None
+            })
+        );
     }
 
     #[test]
@@ -302,6 +324,56 @@ api = "catalyst"
         assert_eq!(name, "lab");
         assert_eq!(profile.api_url.as_deref(), Some("https://flag.example"));
         assert_eq!(profile.token_file, None);
+    }
+
+    #[test]
+    fn the_support_ticket_comes_from_flag_environment_or_profile() {
+        let text = "[profiles.sup]\napi_url = \"https://c.example\"\nsupport_ticket = \"SUP-1\"\n";
+        let (file, w) = parse(text, Path::new("config.toml"));
+        assert!(w.is_empty(), "{w:?}");
+        let flags = Overrides {
+            profile: Some("sup".into()),
+            ..Overrides::default()
+        };
+        let none = |_: &str| None;
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flags, none) else {
+            panic!()
+        };
+        assert_eq!(profile.support_ticket.as_deref(), Some("SUP-1"));
+        let env = |k: &str| (k == ENV_SUPPORT_TICKET).then(|| "SUP-2".to_string());
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flags, env) else {
+            panic!()
+        };
+        assert_eq!(profile.support_ticket.as_deref(), Some("SUP-2"));
+        let flag = Overrides {
+            support_ticket: Some("SUP-3".into()),
+            ..flags
+        };
+        let Ok(Target::Sovereign { profile, .. }) = resolve(&file, &flag, env) else {
+            panic!()
+        };
+        assert_eq!(profile.support_ticket.as_deref(), Some("SUP-3"));
+        // On the sandbox too; a blank ticket is none.
+        let sandbox = Overrides {
+            support_ticket: Some("SUP-4".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            resolve(&ConfigFile::default(), &sandbox, none),
+            Ok(Target::Sandbox {
+                support_ticket: Some("SUP-4".into())
+            })
+        );
+        let blank = Overrides {
+            support_ticket: Some("  ".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            resolve(&ConfigFile::default(), &blank, none),
+            Ok(Target::Sandbox {
+                support_ticket: None
+            })
+        );
     }
 
     #[test]

@@ -215,6 +215,9 @@ pub enum Effect {
     CancelSignIn,
     /// Stop the process until the shell continues it (Ctrl-Z).
     Suspend,
+    /// Send this support ticket with every request from now on (a support agent named
+    /// it after signing in).
+    SupportTicket(String),
     /// Prepare a kube shell for my live grant `grant` on `env` (credentials, file).
     /// `command`: a command line to run there instead of the shell (`kubectl …`).
     OpenShell {

@@ -97,7 +97,9 @@ fn client(
 ) -> Result<ApiClient, Failure> {
     let (name, profile) = match config::resolve(file, &args.connection, env) {
         Ok(config::Target::Sovereign { name, profile }) => (name, profile),
-        Ok(config::Target::Sandbox) => return Err(Failure::Usage(words::LOGIN_NO_API.into())),
+        Ok(config::Target::Sandbox { .. }) => {
+            return Err(Failure::Usage(words::LOGIN_NO_API.into()));
+        }
         Err(e) => return Err(Failure::Usage(e)),
     };
     let issuer = profile

@@ -78,6 +78,9 @@ pub(crate) struct Inner {
     pub session: Session,
     /// Which API the server was found to speak (see `detect_api`), once asked.
     pub detected: std::sync::OnceLock<super::config::ApiKind>,
+    /// The support ticket sent with every request (from the configuration, or given
+    /// once signed in as a support agent).
+    pub ticket: std::sync::RwLock<Option<String>>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -85,7 +88,7 @@ impl std::fmt::Debug for ApiClient {
         f.debug_struct("ApiClient")
             .field("api_url", &self.inner.config.api_url.as_str())
             .field("signed_in", &self.inner.session.is_signed_in())
-            .field("support_mode", &self.inner.config.support_ticket.is_some())
+            .field("support_mode", &self.support_mode())
             .finish()
     }
 }
@@ -163,6 +166,16 @@ impl<'a> Call<'a> {
     }
 }
 
+/// A ticket must be one line of printable text.
+fn check_ticket(ticket: &str) -> Result<(), ApiError> {
+    if ticket.trim().is_empty() || HeaderValue::from_str(ticket.trim()).is_err() {
+        return Err(ApiError::config(
+            "The support ticket must be printable text on one line.",
+        ));
+    }
+    Ok(())
+}
+
 /// A successful answer with the id of the request that got it.
 pub(crate) struct Answer {
     pub response: reqwest::Response,
@@ -172,23 +185,36 @@ pub(crate) struct Answer {
 impl ApiClient {
     /// Builds a client: TLS trust, proxies and timeouts from `config`, tokens from `source`.
     pub fn new(config: ClientConfig, source: TokenSource) -> Result<Self, ApiError> {
-        if let Some(ticket) = &config.support_ticket
-            && (ticket.trim().is_empty() || HeaderValue::from_str(ticket).is_err())
-        {
-            return Err(ApiError::config(
-                "The support ticket must be printable text on one line.",
-            ));
+        if let Some(ticket) = &config.support_ticket {
+            check_ticket(ticket)?;
         }
         let http = build_clients(&config)?;
         let session = Session::new(source)?;
+        let ticket = std::sync::RwLock::new(config.support_ticket.clone());
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 http,
                 session,
                 detected: std::sync::OnceLock::new(),
+                ticket,
             }),
         })
+    }
+
+    /// Sends `ticket` with every request from now on (a support agent named the ticket
+    /// after signing in); every clone of the client sends it.
+    pub fn set_support_ticket(&self, ticket: &str) -> Result<(), ApiError> {
+        check_ticket(ticket)?;
+        if let Ok(mut t) = self.inner.ticket.write() {
+            *t = Some(ticket.trim().to_string());
+        }
+        Ok(())
+    }
+
+    /// The support ticket sent with every request, if any.
+    pub fn support_ticket(&self) -> Option<String> {
+        self.inner.ticket.read().ok().and_then(|t| t.clone())
     }
 
     /// Which API the server speaks: the configured one, else what `detect_api` found
@@ -212,7 +238,7 @@ impl ApiClient {
 
     /// True in support mode (a ticket is sent with every request).
     pub fn support_mode(&self) -> bool {
-        self.inner.config.support_ticket.is_some()
+        self.support_ticket().is_some()
     }
 
     /// A URL under the console API base: `segments` are percent-encoded one by one.
@@ -236,8 +262,8 @@ impl ApiClient {
         if let Ok(v) = HeaderValue::from_str(request_id) {
             h.insert(HeaderName::from_static(REQUEST_ID_HEADER), v);
         }
-        if let Some(ticket) = &self.inner.config.support_ticket
-            && let Ok(v) = HeaderValue::from_str(ticket)
+        if let Some(ticket) = self.support_ticket()
+            && let Ok(v) = HeaderValue::from_str(&ticket)
         {
             h.insert(HeaderName::from_static(SUPPORT_TICKET_HEADER), v);
         }

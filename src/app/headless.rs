@@ -36,11 +36,24 @@ impl Headless {
     /// A console on the sandbox at `base_url`, signing in as `persona`, opened at `open`.
     /// Call [`Headless::settle`] to let it sign in and load.
     pub fn sandbox(base_url: &str, persona: &str, size: (u16, u16), open: Target) -> Headless {
+        Self::sandbox_with_ticket(base_url, persona, None, size, open)
+    }
+
+    /// [`Headless::sandbox`] in support mode with `ticket` given at start (as
+    /// `--support-ticket` does).
+    pub fn sandbox_with_ticket(
+        base_url: &str,
+        persona: &str,
+        ticket: Option<&str>,
+        size: (u16, u16),
+        open: Target,
+    ) -> Headless {
         let (keymap, _) = Keymap::preset(Preset::Default);
         let session = Session {
             sandbox: true,
             persona: Some(persona.to_string()),
             signing_in: true,
+            support_ticket: ticket.map(str::to_string),
             ..Session::default()
         };
         let mut state = State::new(keymap, session, size, Utc::now());
@@ -52,7 +65,8 @@ impl Headless {
                 base_url: base_url.to_string(),
                 provisioning_url: None,
             },
-        );
+        )
+        .with_support_ticket(ticket.map(str::to_string));
         runner.sign_in(Some(persona.to_string()));
         Headless { state, runner, rx }
     }

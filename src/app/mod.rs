@@ -155,6 +155,7 @@ pub async fn run(launch: Launch) -> Result<()> {
         FirstSignIn::Client(_) => {}
     }
     let mut runner = Runner::new(tx.clone(), method.clone())
+        .with_support_ticket(state.session.support_ticket.clone())
         .with_remembered(remember::Remembered::load(launch.remembered.clone()))
         .with_provisioning_idle(launch.provisioning_idle);
     match launch.first {

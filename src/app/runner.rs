@@ -64,6 +64,8 @@ pub struct Runner {
     shell: Option<Box<super::shell::ShellHandOff>>,
     /// One kube client per grant the views follow.
     kube: crate::kube::GrantClients,
+    /// Support mode: the ticket every client sends (those signed in later too).
+    ticket: Option<String>,
 }
 
 /// How long a stream's messages are gathered into one batch.
@@ -90,10 +92,17 @@ impl Runner {
             surface: Surface::Console,
             shell: None,
             kube: crate::kube::GrantClients::default(),
+            ticket: None,
         }
     }
 
     /// Reconnects a provisioning stream silent for `idle` (instead of the proxy's cut).
+    /// Sends `ticket` (support mode) with every request of every client signed in.
+    pub fn with_support_ticket(mut self, ticket: Option<String>) -> Runner {
+        self.ticket = ticket;
+        self
+    }
+
     pub fn with_provisioning_idle(mut self, idle: Option<Duration>) -> Runner {
         self.provisioning_idle = idle;
         self
@@ -270,6 +279,18 @@ impl Runner {
                     let _ = tx.send(event).await;
                 });
             }
+            Effect::SupportTicket(ticket) => {
+                self.ticket = Some(ticket.clone());
+                // Set before the reads that follow it in the same batch are started.
+                if let Some(client) = &self.client
+                    && let Err(e) = client.set_support_ticket(&ticket)
+                {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        let _ = tx.send(Event::Msg(Msg::Notice(e.to_string()))).await;
+                    });
+                }
+            }
             Effect::Suspend | Effect::Copy(_) | Effect::Quit | Effect::RunShell => {}
         }
     }
@@ -289,6 +310,11 @@ impl Runner {
         let tx = self.tx.clone();
         let method = self.method.clone();
         let client = self.client.clone();
+        let ticket = self.ticket.clone();
+        if let (Some(c), Some(t)) = (&client, &ticket) {
+            // A device sign-in reads who signed in with this client.
+            let _ = c.set_support_ticket(t);
+        }
         tokio::spawn(async move {
             let result = match (&method, client) {
                 (
@@ -300,7 +326,14 @@ impl Runner {
                 ) => {
                     let persona = persona.unwrap_or_else(|| "admin".to_string());
                     let config = client.map(|c| c.config().clone());
-                    sandbox_sign_in(base_url, provisioning_url.as_deref(), &persona, config).await
+                    sandbox_sign_in(
+                        base_url,
+                        provisioning_url.as_deref(),
+                        &persona,
+                        config,
+                        ticket,
+                    )
+                    .await
                 }
                 (SignInMethod::Device, Some(client)) => device_sign_in(client, true, &tx).await,
                 (SignInMethod::Device | SignInMethod::Oidc { .. }, None)

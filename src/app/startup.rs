@@ -58,8 +58,9 @@ pub async fn sandbox_sign_in(
     provisioning_url: Option<&str>,
     persona: &str,
     config: Option<ClientConfig>,
+    ticket: Option<String>,
 ) -> Result<Connected, ApiError> {
-    let config = match config {
+    let mut config = match config {
         Some(c) => c,
         None => {
             let own = format!("{}/sovereign", base_url.trim_end_matches('/'));
@@ -67,6 +68,8 @@ pub async fn sandbox_sign_in(
                 .with_provisioning_url(provisioning_url.unwrap_or(&own))?
         }
     };
+    // Support mode: the ticket goes with the sign-in's own reads too.
+    config.support_ticket = ticket;
     let client = ApiClient::new(config, TokenSource::None)?;
     let verify = client.api_url_from(crate::sandbox::identity::VERIFICATION_PATH)?;
     let http = client.stream_http();

@@ -24,6 +24,8 @@ pub struct Endpoints {
     /// The Sovereign's OpenID Connect issuer and client, where refreshes go.
     pub oidc_issuer: Option<String>,
     pub oidc_client_id: Option<String>,
+    /// Support mode: the ticket sent with every request.
+    pub support_ticket: Option<String>,
 }
 
 /// Resolves flags over environment over the chosen profile (as the console does). With
@@ -43,8 +45,10 @@ pub fn endpoints(
             profile: name,
             oidc_issuer: profile.oidc_issuer,
             oidc_client_id: profile.oidc_client_id,
+            support_ticket: profile.support_ticket,
         }),
-        config::Target::Sandbox => Ok(Endpoints {
+        config::Target::Sandbox { support_ticket } => Ok(Endpoints {
+            support_ticket,
             api_url: None,
             provisioning_url: flags
                 .provisioning_url
@@ -107,6 +111,7 @@ pub fn provisioning_base(e: &Endpoints) -> Result<String, String> {
 fn client_config(api_url: &str, e: &Endpoints) -> Result<ClientConfig, String> {
     let mut c = ClientConfig::parse(api_url).map_err(|err| err.to_string())?;
     c.ca_file = e.ca_file.clone();
+    c.support_ticket = e.support_ticket.clone();
     // A token signed in at the Sovereign's realm is refreshed there.
     if let Some(issuer) = &e.oidc_issuer {
         c = c
@@ -173,9 +178,11 @@ pub async fn console_client(
                 config.api_url
             ));
         }
-        let connected = crate::app::startup::sandbox_sign_in(api, None, persona, Some(config))
-            .await
-            .map_err(|err| format!("signing in as {persona:?}: {err}"))?;
+        let ticket = config.support_ticket.clone();
+        let connected =
+            crate::app::startup::sandbox_sign_in(api, None, persona, Some(config), ticket)
+                .await
+                .map_err(|err| format!("signing in as {persona:?}: {err}"))?;
         return Ok(connected.client);
     }
     let source = match (&e.token_file, token_env) {

@@ -293,6 +293,7 @@ mod tests {
             }];
             me.support_agent = true;
         }
+        st.session.support_ticket = Some("SUP-1234".into());
         crate::state::open_deep(
             &mut st,
             crate::views::Target::Env("digital-channels-stg".into()),

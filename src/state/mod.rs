@@ -69,6 +69,9 @@ pub struct Session {
     /// The Sovereign speaks catalyst-api: promotions, access requests, operation logs
     /// and the inbox are not offered there.
     pub catalyst: bool,
+    /// Support mode: the ticket worked on (sent with every request once a support agent
+    /// signed in; asked for when there is none).
+    pub support_ticket: Option<String>,
 }
 
 impl Session {
@@ -220,14 +223,31 @@ impl State {
         }
     }
 
-    /// Width and height of a view's body (the screen less header and bars).
+    /// Width and height of a view's body (the screen less header, banner and bars).
     pub fn body(&self) -> (u16, u16) {
         let bars = if self.key_bar {
             CHROME_ROWS
         } else {
             CHROME_ROWS - 1
         };
-        (self.size.0, self.size.1.saturating_sub(bars))
+        let banner = u16::from(self.support_banner().is_some());
+        (self.size.0, self.size.1.saturating_sub(bars + banner))
+    }
+
+    /// The permanent banner of support mode: the ticket and the Organization being
+    /// helped (the top view's); `None` outside support mode.
+    pub fn support_banner(&self) -> Option<String> {
+        let me = self.session.me.as_ref()?;
+        if !me.support_agent {
+            return None;
+        }
+        let ticket = self
+            .session
+            .support_ticket
+            .as_deref()
+            .unwrap_or("(none yet)");
+        let org = self.top().view().scope().org;
+        Some(crate::words::support_banner(ticket, org.as_deref()))
     }
 }
 

@@ -62,17 +62,29 @@ pub(super) fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
             state.session.signing_in = false;
             state.session.expired = false;
             state.overlays.retain(|o| !o.is_sign_in());
-            // Another identity (or the same one again): everything shown is read anew,
-            // keeping selection, filter and scroll.
-            let mut effects = Vec::new();
-            for depth in 0..state.routes.len() {
-                effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
+            let support = state.session.me.as_ref().is_some_and(|m| m.support_agent);
+            match (&state.session.support_ticket, support) {
+                // A support agent works on a ticket: asked for before anything is read.
+                (None, true) => {
+                    ask_ticket(state);
+                    Vec::new()
+                }
+                (Some(ticket), true) => {
+                    let mut effects = vec![Effect::SupportTicket(ticket.clone())];
+                    effects.extend(read_everything(state));
+                    effects
+                }
+                (_, false) => read_everything(state),
             }
-            // My grants, for the countdown (catalyst-api has no access requests).
-            if !state.session.catalyst {
-                effects.push(state.grants.read(&mut state.next_request));
-            }
-            effects
+        }
+        // A support agent signing in without a ticket: asked for it, then signed in again.
+        SignInMsg::Failed(crate::api::ApiError::Restricted { code, .. })
+            if code == "support-ticket-required" =>
+        {
+            state.session.signing_in = false;
+            state.session.error = Some(words::SUPPORT_TICKET_NEEDED.to_string());
+            ask_ticket(state);
+            Vec::new()
         }
         SignInMsg::Failed(error) => {
             state.session.signing_in = false;
@@ -84,6 +96,70 @@ pub(super) fn on_sign_in(state: &mut State, msg: SignInMsg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Another identity (or the same one again): everything shown is read anew, keeping
+/// selection, filter and scroll, and my grants for the countdown (catalyst-api has no
+/// access requests).
+fn read_everything(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for depth in 0..state.routes.len() {
+        effects.extend(with_route(state, depth, |v, cx| v.load(cx)));
+    }
+    if !state.session.catalyst {
+        effects.push(state.grants.read(&mut state.next_request));
+    }
+    effects
+}
+
+/// Whether a support agent is signed in without a ticket (nothing is read until one is
+/// given).
+pub(super) fn needs_ticket(state: &State) -> bool {
+    state.session.support_ticket.is_none()
+        && state.session.me.as_ref().is_some_and(|m| m.support_agent)
+}
+
+/// Asks the support agent for the ticket (one line, required).
+pub(super) fn ask_ticket(state: &mut State) {
+    if state.overlays.iter().any(Overlay::is_ticket_prompt) {
+        return;
+    }
+    let editor = crate::views::overlays::compose::Compose::new(
+        words::SUPPORT_TICKET_TITLE.to_string(),
+        crate::action::Action::SupportTicket,
+        true,
+        "",
+    )
+    .with_placeholder(words::SUPPORT_TICKET_PLACEHOLDER);
+    state.overlays.push(Overlay::Compose(Box::new(editor)));
+}
+
+/// The ticket prompt closed: with a ticket, support mode starts (everything is read with
+/// it); without, nothing is read and Enter asks again.
+pub(super) fn ticket_given(state: &mut State, text: &str, send: bool) -> Vec<Effect> {
+    let ticket = text.trim();
+    if !send || ticket.is_empty() {
+        notice(state, words::SUPPORT_TICKET_NEEDED, true);
+        return Vec::new();
+    }
+    if ticket.contains(['\n', '\r']) || ticket.chars().any(char::is_control) {
+        notice(state, words::SUPPORT_TICKET_ONE_LINE, true);
+        ask_ticket(state);
+        return Vec::new();
+    }
+    state.session.support_ticket = Some(ticket.to_string());
+    let mut effects = vec![Effect::SupportTicket(ticket.to_string())];
+    if state.session.me.is_none() {
+        // The sign-in itself needed it: signed in again, with it.
+        state.session.error = None;
+        state.session.signing_in = true;
+        effects.push(Effect::SignIn {
+            persona: state.session.persona.clone(),
+        });
+    } else {
+        effects.extend(read_everything(state));
+    }
+    effects
 }
 
 /// The operator gave up the sign-in: close its prompt, stop the runner's side of it. The

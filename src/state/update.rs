@@ -218,6 +218,9 @@ fn apply_overlay_outcome(state: &mut State, outcome: OverlayOutcome) -> Vec<Effe
             if action == Action::KubeCommand {
                 return kube_command(state, text, send);
             }
+            if action == Action::SupportTicket {
+                return super::sign_in::ticket_given(state, &text, send);
+            }
             let outcome = with_top(state, |v, cx| v.on_composed(action, text, send, cx));
             view_outcome(state, outcome).unwrap_or_default()
         }
@@ -243,6 +246,20 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         && matches!(action, Action::Refresh | Action::Open)
     {
         return sign_in_again(state);
+    }
+    // A support agent without a ticket reads nothing: Enter asks for it again.
+    if super::sign_in::needs_ticket(state) {
+        if matches!(action, Action::Refresh | Action::Open) {
+            super::sign_in::ask_ticket(state);
+            return Vec::new();
+        }
+        if !matches!(
+            action,
+            Action::Quit | Action::Help | Action::SwitchPersona | Action::Suspend
+        ) {
+            notice(state, words::SUPPORT_TICKET_NEEDED, true);
+            return Vec::new();
+        }
     }
     let expired = with_top(state, |v, _| {
         v.problem().is_some_and(|p| *p == Problem::SessionExpired)

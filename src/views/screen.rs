@@ -12,8 +12,10 @@ use crate::widgets::chrome::{render_header, render_key_bar, render_status};
 pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
     let area = frame.area();
     let key_rows = u16::from(state.key_bar);
-    let [header, body, status, keys] = Layout::vertical([
+    let banner_text = state.support_banner();
+    let [header, banner, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(u16::from(banner_text.is_some())),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(key_rows),
@@ -21,6 +23,12 @@ pub fn render(frame: &mut Frame, state: &State, ui: &Ui) {
     .areas(area);
     let view = state.top().view();
     render_header(frame, header, ui, &state.session, &view.title());
+    if let Some(text) = banner_text {
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(text).style(ui.style("badge.support")),
+            banner,
+        );
+    }
     match (&state.session.me, &state.session.error) {
         (None, Some(error)) => {
             let problem = crate::state::load::Problem::Error {

@@ -56,6 +56,7 @@ pub fn session() -> Session {
         expired: false,
         error: None,
         catalyst: false,
+        support_ticket: None,
     }
 }
 

@@ -17,3 +17,21 @@ pub fn missing_role(action: Action, roles: &[&str], org: Option<&str>) -> String
         None => format!("\u{201c}{}\u{201d} needs {roles}.", action.description()),
     }
 }
+
+/// The ticket prompt's title.
+pub const SUPPORT_TICKET_TITLE: &str =
+    "Support mode: which ticket are you working on? (Ctrl-S starts)";
+/// What the ticket prompt asks for.
+pub const SUPPORT_TICKET_PLACEHOLDER: &str =
+    "The ticket number (e.g. SUP-1234): it goes with every request and into the audit trail";
+/// A support agent without a ticket.
+pub const SUPPORT_TICKET_NEEDED: &str =
+    "Support mode reads nothing without a ticket: press Enter to give one, q to quit.";
+/// A ticket of more than one line.
+pub const SUPPORT_TICKET_ONE_LINE: &str = "A ticket is one line of text.";
+
+/// The support banner: the ticket and the Organization being helped.
+pub fn support_banner(ticket: &str, org: Option<&str>) -> String {
+    let helping = org.map(|o| format!(" · helping {o}")).unwrap_or_default();
+    format!(" SUPPORT {ticket}{helping} · read-only · audited · no secret values")
+}

@@ -108,6 +108,11 @@ impl Overlay {
         matches!(self, Overlay::SignIn { .. } | Overlay::Authorize(_))
     }
 
+    /// Whether this is the prompt for a support agent's ticket.
+    pub fn is_ticket_prompt(&self) -> bool {
+        matches!(self, Overlay::Compose(c) if c.action == crate::action::Action::SupportTicket)
+    }
+
     /// The keymap contexts while the overlay is open.
     pub fn context(&self) -> &'static [&'static str] {
         match self {
