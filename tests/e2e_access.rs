@@ -40,7 +40,7 @@ fn a_shell_gets_the_grant_and_nothing_is_left_on_disk() {
         80,
         24,
     );
-    term.wait_for("payment-rail", START).unwrap();
+    term.wait_for("grouped by status", START).unwrap();
     // No grant yet: the key says how to get one.
     term.send("s");
     term.wait_for("no live grant", STEP).unwrap();
@@ -51,7 +51,7 @@ fn a_shell_gets_the_grant_and_nothing_is_left_on_disk() {
     term.wait_for("min left", STEP).unwrap();
     term.send("s");
     term.wait_for("Back from the kube shell", STEP).unwrap();
-    term.wait_for("payment-rail", STEP).unwrap();
+    term.wait_for("grouped by status", STEP).unwrap();
 
     let path = std::fs::read_to_string(out.path().join("path")).unwrap();
     let path = std::path::Path::new(path.trim());

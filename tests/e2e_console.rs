@@ -139,10 +139,10 @@ fn j2_walk_to_an_application_and_back_keeps_the_selection() {
     term.wait_for("digital-channels-stg", STEP).unwrap();
     select(&term, "digital-channels-stg");
     term.send("<enter>");
-    term.wait_for("payment-rail", STEP).unwrap();
-    term.wait_for("marketing-site", STEP).unwrap();
+    // The Environment's summary line (its cards come worst first).
+    term.wait_for("grouped by status", STEP).unwrap();
     let env_screen =
-        |s: &vt100::Screen| s.contents().contains("payment-rail") && active_tab(s).is_none();
+        |s: &vt100::Screen| s.contents().contains("grouped by status") && active_tab(s).is_none();
 
     // Move off the first Application so "kept" means something.
     let first = term

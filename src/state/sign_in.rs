@@ -124,11 +124,12 @@ pub(super) fn ask_ticket(state: &mut State) {
     if state.overlays.iter().any(Overlay::is_ticket_prompt) {
         return;
     }
+    let draft = state.session.support_ticket.clone().unwrap_or_default();
     let editor = crate::views::overlays::compose::Compose::new(
         words::SUPPORT_TICKET_TITLE.to_string(),
         crate::action::Action::SupportTicket,
         true,
-        "",
+        &draft,
     )
     .with_placeholder(words::SUPPORT_TICKET_PLACEHOLDER);
     state.overlays.push(Overlay::Compose(Box::new(editor)));
@@ -139,7 +140,9 @@ pub(super) fn ask_ticket(state: &mut State) {
 pub(super) fn ticket_given(state: &mut State, text: &str, send: bool) -> Vec<Effect> {
     let ticket = text.trim();
     if !send || ticket.is_empty() {
-        notice(state, words::SUPPORT_TICKET_NEEDED, true);
+        if state.session.support_ticket.is_none() {
+            notice(state, words::SUPPORT_TICKET_NEEDED, true);
+        }
         return Vec::new();
     }
     if ticket.contains(['\n', '\r']) || ticket.chars().any(char::is_control) {

@@ -285,6 +285,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             if !state.session.sandbox {
                 listed.retain(|a| *a != Action::SwitchPersona);
             }
+            if !state.session.me.as_ref().is_some_and(|m| m.support_agent) {
+                listed.retain(|a| *a != Action::SupportTicket);
+            }
             // Refused actions are listed greyed, with the reason.
             let refused: Vec<(Action, String)> = listed
                 .iter()
@@ -351,6 +354,15 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 }],
                 None => Vec::new(),
             }
+        }
+        // A support agent changes the ticket worked on (everything is read again with it).
+        Action::SupportTicket => {
+            if state.session.me.as_ref().is_some_and(|m| m.support_agent) {
+                super::sign_in::ask_ticket(state);
+            } else {
+                notice(state, words::SUPPORT_TICKET_NOT_SUPPORT, false);
+            }
+            Vec::new()
         }
         // One command line inside the grant: written first, the last one offered again.
         Action::KubeCommand if state.top().view().actions().contains(&Action::KubeCommand) => {

@@ -289,10 +289,10 @@ impl View for HomeView {
                     Cell::from(org.kind.clone()),
                     Cell::from(org.environments.len().to_string()),
                     Cell::from(c.applications.to_string()),
-                    Cell::from(c.running.to_string()),
-                    Cell::from(c.degraded.to_string()),
                     Cell::from(c.failed.to_string()),
+                    Cell::from(c.degraded.to_string()),
                     Cell::from(c.pending_approval.to_string()),
+                    Cell::from(c.running.to_string()),
                 ])
             })
             .collect();
@@ -302,10 +302,10 @@ impl View for HomeView {
             "TYPE",
             "ENVS",
             "APPS",
-            "RUN",
-            "DEGR",
             "FAIL",
+            "DEGR",
             "WAIT",
+            "RUN",
         ]);
         let widths = [
             Constraint::Length(12),

@@ -59,6 +59,7 @@ pub const GLOBAL_ACTIONS: &[Action] = &[
     Action::Refresh,
     Action::SwitchPersona,
     Action::Suspend,
+    Action::SupportTicket,
 ];
 
 /// The actions of the list views (home, Organization, Blueprint usage).

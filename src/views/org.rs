@@ -244,8 +244,8 @@ impl View for OrgView {
                 }
                 cells.extend([
                     Cell::from(c.applications.to_string()),
-                    Cell::from(c.degraded.to_string()),
                     Cell::from(c.failed.to_string()),
+                    Cell::from(c.degraded.to_string()),
                     Cell::from(c.pending_approval.to_string()),
                 ]);
                 Row::new(cells)
@@ -261,7 +261,7 @@ impl View for OrgView {
             titles.extend(["TOPOLOGY", "REGIONS"]);
             widths.extend([Constraint::Length(14), Constraint::Min(10)]);
         }
-        titles.extend(["APPS", "DEGR", "FAIL", "WAIT"]);
+        titles.extend(["APPS", "FAIL", "DEGR", "WAIT"]);
         widths.extend([Constraint::Length(4); 4]);
         let header = Row::new(titles);
         render_table(frame, body, ui, header, &widths, rows, &list);

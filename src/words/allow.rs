@@ -35,3 +35,6 @@ pub fn support_banner(ticket: &str, org: Option<&str>) -> String {
     let helping = org.map(|o| format!(" · helping {o}")).unwrap_or_default();
     format!(" SUPPORT {ticket}{helping} · read-only · audited · no secret values")
 }
+
+/// Someone who is not a support agent asked to change the ticket.
+pub const SUPPORT_TICKET_NOT_SUPPORT: &str = "Only support agents work on a ticket (support mode).";

@@ -18,16 +18,18 @@ pub const CARD_MIN_WIDTH: u16 = 36;
 /// A card's height, borders included.
 pub const CARD_HEIGHT: u16 = 9;
 
-/// The status groups, in the order they are shown.
+/// The status groups, in the order they are shown: worst first, so that the first
+/// screen of an Environment with a problem shows it (a status this console does not know
+/// is worth a look before what runs well).
 pub const STATUS_ORDER: [AppStatus; 8] = [
-    AppStatus::Running,
+    AppStatus::Failed,
+    AppStatus::Degraded,
+    AppStatus::PendingApproval,
     AppStatus::Installing,
     AppStatus::Updating,
-    AppStatus::Degraded,
-    AppStatus::Failed,
     AppStatus::Paused,
-    AppStatus::PendingApproval,
     AppStatus::Unknown,
+    AppStatus::Running,
 ];
 
 /// The place of `status` in [`STATUS_ORDER`].

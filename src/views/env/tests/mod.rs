@@ -107,6 +107,24 @@ pub(super) fn service(
 
 /// `digital-channels-stg` as the sandbox seeds it, with one install under way, one
 /// update, one degraded and one waiting for approval.
+/// [`fixture`] with its statuses moved so that the worst-first groups hold the same
+/// cards in the same order as the fixture's groups: three cards, then four groups of one
+/// (the geometry the movement tests walk).
+pub(super) fn nav_fixture() -> Vec<Application> {
+    let mut apps = fixture();
+    for a in &mut apps {
+        a.status = match a.status {
+            AppStatus::Running => AppStatus::Failed,
+            AppStatus::Installing => AppStatus::Degraded,
+            AppStatus::Updating => AppStatus::PendingApproval,
+            AppStatus::Degraded => AppStatus::Installing,
+            AppStatus::PendingApproval => AppStatus::Updating,
+            other => other,
+        };
+    }
+    apps
+}
+
 pub(super) fn fixture() -> Vec<Application> {
     let mut v = vec![
         app(Spec {

@@ -10,18 +10,18 @@ use super::*;
 // ---- arrangement ----
 
 #[test]
-fn groups_by_status_in_order_with_services_last() {
+fn groups_by_status_worst_first_with_services_last() {
     let state = showing(80, 24, fixture());
     assert_eq!(
         names(&state),
         [
+            "card-gateway",
+            "notifications",
+            "fraud-scoring",
+            "analytics-api",
             "customer-portal",
             "marketing-site",
             "payment-rail",
-            "fraud-scoring",
-            "analytics-api",
-            "card-gateway",
-            "notifications",
             "kafka-cluster",
             "shared-postgres",
             "shared-redis",
@@ -36,36 +36,38 @@ fn groups_by_status_in_order_with_services_last() {
     assert_eq!(
         kinds,
         [
-            (SectionKind::Status(AppStatus::Running), 3),
-            (SectionKind::Status(AppStatus::Installing), 1),
-            (SectionKind::Status(AppStatus::Updating), 1),
             (SectionKind::Status(AppStatus::Degraded), 1),
             (SectionKind::Status(AppStatus::PendingApproval), 1),
+            (SectionKind::Status(AppStatus::Installing), 1),
+            (SectionKind::Status(AppStatus::Updating), 1),
+            (SectionKind::Status(AppStatus::Running), 3),
             (SectionKind::Services, 3),
         ]
     );
     let c = view(&state).derived.counts;
-    assert_eq!((c.apps, c.services, c.by_status[0]), (7, 3, 3));
+    let running = super::super::layout::status_rank(AppStatus::Running);
+    assert_eq!((c.apps, c.services, c.by_status[running]), (7, 3, 3));
 }
 
 #[test]
-fn unknown_statuses_come_last_among_applications() {
+fn unknown_statuses_come_after_every_problem_and_before_what_runs() {
     let mut apps = fixture();
     apps[0].status = AppStatus::Unknown;
     apps[1].status = AppStatus::Failed;
     apps[2].status = AppStatus::Paused;
+    apps[3].status = AppStatus::Running;
     let d = derive(&apps, &Filter::default(), Grouping::Status);
     let kinds: Vec<_> = d.sections.iter().map(|s| s.kind.clone()).collect();
     assert_eq!(
         kinds,
         [
-            SectionKind::Status(AppStatus::Installing),
-            SectionKind::Status(AppStatus::Updating),
-            SectionKind::Status(AppStatus::Degraded),
             SectionKind::Status(AppStatus::Failed),
-            SectionKind::Status(AppStatus::Paused),
+            SectionKind::Status(AppStatus::Degraded),
             SectionKind::Status(AppStatus::PendingApproval),
+            SectionKind::Status(AppStatus::Updating),
+            SectionKind::Status(AppStatus::Paused),
             SectionKind::Status(AppStatus::Unknown),
+            SectionKind::Status(AppStatus::Running),
             SectionKind::Services,
         ]
     );
@@ -76,7 +78,7 @@ fn unknown_statuses_come_last_among_applications() {
 #[test]
 fn moves_by_columns_and_rows_across_groups() {
     // 80 columns: two cards a row. Running holds three (two rows), then one card groups.
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     assert_eq!(selected(&state), "customer-portal");
     press(&mut state, key('l'));
     assert_eq!(selected(&state), "marketing-site");
@@ -124,9 +126,9 @@ fn moves_by_columns_and_rows_across_groups() {
 
 #[test]
 fn up_from_a_group_lands_on_the_nearest_card_of_the_last_row_above() {
-    let mut apps = fixture();
+    let mut apps = nav_fixture();
     for a in apps.iter_mut().take(3) {
-        a.status = AppStatus::Running;
+        a.status = AppStatus::Failed;
     }
     // 120 columns: three a row; put the Degraded card under the middle column.
     let d = derive(&apps, &Filter::default(), Grouping::Status);
@@ -153,7 +155,7 @@ fn up_from_a_group_lands_on_the_nearest_card_of_the_last_row_above() {
 
 #[test]
 fn list_layout_moves_one_row_and_right_opens() {
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     press(&mut state, key('v'));
     assert_eq!(view(&state).mode, Mode::List);
     press(&mut state, key('j'));
@@ -176,7 +178,7 @@ fn enter_opens_the_application_and_b_its_blueprint() {
         log_lines: crate::views::logs::DEFAULT_CAPACITY,
     };
     let mut v = EnvView::new(ENV);
-    v.apps = Load::Ready(fixture());
+    v.apps = Load::Ready(nav_fixture());
     v.rederive(Fallback::Clamp);
     assert_eq!(
         v.on_action(Action::Open, &mut cx),
@@ -219,7 +221,7 @@ fn back_from_an_application_returns_to_the_same_card() {
 
 #[test]
 fn the_selection_survives_a_failed_refresh_and_an_empty_filter() {
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     press(&mut state, key('l'));
     press(&mut state, key('/'));
     press(&mut state, key('q'));
@@ -248,7 +250,7 @@ fn the_selection_survives_a_failed_refresh_and_an_empty_filter() {
     answer(
         &mut state,
         fetch_id(&effects),
-        Ok(Data::Applications(fixture())),
+        Ok(Data::Applications(nav_fixture())),
     );
     assert_eq!(selected(&state), "marketing-site");
 }
@@ -275,7 +277,7 @@ fn selection_scrolls_into_view() {
 
 #[test]
 fn scrolling_up_shows_the_group_header_with_its_first_row() {
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     press(&mut state, code(KeyCode::End));
     // Up to the Installing card: its header comes along.
     for _ in 0..5 {
@@ -295,7 +297,7 @@ fn scrolling_up_shows_the_group_header_with_its_first_row() {
 
 #[test]
 fn grouping_cycles_and_keeps_the_selection() {
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     press(&mut state, code(KeyCode::End));
     press(&mut state, key('k'));
     press(&mut state, key('k'));
@@ -334,7 +336,7 @@ fn filter_matches_name_blueprint_status_and_endpoint() {
     type_in(&mut state, "bp-microservice");
     assert_eq!(
         names(&state),
-        ["fraud-scoring", "analytics-api", "notifications"]
+        ["notifications", "fraud-scoring", "analytics-api"]
     );
     press(&mut state, code(KeyCode::Esc));
     type_in(&mut state, "pending");
@@ -374,12 +376,12 @@ fn a_refresh_keeps_selection_filter_grouping_and_layout() {
 
 #[test]
 fn a_live_update_resorts_and_keeps_the_selection() {
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     press(&mut state, key('l'));
     press(&mut state, key('l'));
     assert_eq!(selected(&state), "payment-rail");
-    let mut moved = fixture()[0].clone();
-    moved.status = AppStatus::Degraded;
+    let mut moved = nav_fixture()[0].clone();
+    moved.status = AppStatus::Installing;
     live(&mut state, LiveEvent::ApplicationUpdated(Box::new(moved)));
     assert_eq!(selected(&state), "payment-rail");
     assert_eq!(
@@ -392,15 +394,16 @@ fn a_live_update_resorts_and_keeps_the_selection() {
             "card-gateway"
         ]
     );
-    assert_eq!(names(&state)[5], "payment-rail", "now among the Degraded");
+    assert_eq!(names(&state)[5], "payment-rail", "now among the Installing");
     // Another Environment's events are not ours.
-    let mut other = fixture()[1].clone();
+    let mut other = nav_fixture()[1].clone();
     other.environment = "digital-channels-dev".into();
-    other.status = AppStatus::Failed;
+    other.status = AppStatus::Paused;
     live(&mut state, LiveEvent::ApplicationUpdated(Box::new(other)));
-    assert_eq!(view(&state).derived.counts.by_status[4], 0);
+    let paused = super::super::layout::status_rank(AppStatus::Paused);
+    assert_eq!(view(&state).derived.counts.by_status[paused], 0);
     // A new Application appears in its group.
-    let mut new = fixture()[1].clone();
+    let mut new = nav_fixture()[1].clone();
     new.name = "loyalty".into();
     live(&mut state, LiveEvent::ApplicationUpdated(Box::new(new)));
     assert_eq!(names(&state)[1], "loyalty");
@@ -466,7 +469,7 @@ fn progress_is_applied_and_kept_through_a_status_update() {
 
 #[test]
 fn a_removed_application_clamps_the_selection() {
-    let mut state = showing(80, 24, fixture());
+    let mut state = showing(80, 24, nav_fixture());
     press(&mut state, code(KeyCode::End));
     assert_eq!(selected(&state), "shared-redis");
     live(
