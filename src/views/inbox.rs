@@ -111,11 +111,11 @@ impl InboxView {
         };
         let question = words::revoke_question(g);
         self.revoking = Some(g.id.clone());
-        Outcome::Confirm(Confirm {
-            title: words::REVOKE_TITLE.to_string(),
+        Outcome::Confirm(Confirm::new(
+            words::REVOKE_TITLE,
             question,
-            action: Action::RevokeAccess,
-        })
+            Action::RevokeAccess,
+        ))
     }
 
     /// `grant-access` / `deny-access` on the selected request: the editor.

@@ -38,3 +38,11 @@ pub fn support_banner(ticket: &str, org: Option<&str>) -> String {
 
 /// Someone who is not a support agent asked to change the ticket.
 pub const SUPPORT_TICKET_NOT_SUPPORT: &str = "Only support agents work on a ticket (support mode).";
+
+/// How a typed confirmation is answered.
+pub fn confirm_type(name: &str) -> String {
+    format!("This is hard to undo. Type {name} to confirm:")
+}
+
+/// The keys of a typed confirmation.
+pub const CONFIRM_TYPED_NOTE: &str = "Enter confirms once the name matches · Esc cancels";

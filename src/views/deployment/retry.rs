@@ -189,11 +189,11 @@ impl DeploymentView {
             Ok(phase) => {
                 let question = words::retry_question(&phase, &self.id);
                 self.asked = Some(phase);
-                Outcome::Confirm(Confirm {
-                    title: words::RETRY_TITLE.to_string(),
+                Outcome::Confirm(Confirm::new(
+                    words::RETRY_TITLE,
                     question,
-                    action: Action::RetryPhase,
-                })
+                    Action::RetryPhase,
+                ))
             }
             Err(why) => Outcome::Say(why),
         }

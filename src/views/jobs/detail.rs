@@ -128,11 +128,11 @@ impl View for JobView {
         match action {
             Action::RetryPhase => match self.retry_refusal() {
                 Some(why) => Outcome::Say(why.to_string()),
-                None => Outcome::Confirm(Confirm {
-                    title: words::JOB_RETRY_TITLE.to_string(),
-                    question: words::job_retry_question(self.name(), &self.deployment),
-                    action: Action::RetryPhase,
-                }),
+                None => Outcome::Confirm(Confirm::new(
+                    words::JOB_RETRY_TITLE,
+                    words::job_retry_question(self.name(), &self.deployment),
+                    Action::RetryPhase,
+                )),
             },
             Action::Open | Action::MoveRight => match self.executions().get(self.list.selected) {
                 Some(e) => Outcome::Open(Target::ExecutionLog {

@@ -120,6 +120,8 @@ impl Overlay {
             // Typing goes into the input; only the keys the palette handles itself count.
             Overlay::Palette(_) => &[],
             Overlay::Personas(_) => &["list", "global"],
+            // Typing a name: every letter goes to the field.
+            Overlay::Confirm(c) if c.typed.is_some() => &["global"],
             Overlay::Confirm(_) => &["confirm", "global"],
             // Typing goes into the text; the editor handles its own keys.
             Overlay::Compose(_) => &[],
@@ -134,6 +136,8 @@ impl Overlay {
         match self {
             Overlay::Help(_) => &[Action::MoveDown, Action::MoveUp, Action::Back],
             Overlay::Personas(_) => &[Action::MoveDown, Action::Open, Action::Back],
+            // A name to type: Enter and Esc (the bar names them), letters go to the field.
+            Overlay::Confirm(c) if c.typed.is_some() => &[Action::Back],
             Overlay::Confirm(_) => &[Action::Confirm, Action::Back],
             Overlay::Authorize(_) => &[Action::Copy, Action::Back],
             Overlay::Palette(_) | Overlay::Compose(_) | Overlay::SignIn { .. } => &[Action::Back],
@@ -154,7 +158,7 @@ impl Overlay {
             Overlay::Help(h) => h.on_action(action),
             Overlay::Palette(p) => p.on_key(key),
             Overlay::Personas(p) => p.on_action(action),
-            Overlay::Confirm(c) => c.on_action(action),
+            Overlay::Confirm(c) => c.on_key(key, action),
             Overlay::Compose(c) => c.on_key(key),
             Overlay::Authorize(a) => a.on_key(key, action),
             Overlay::SignIn { .. } => match action {

@@ -312,12 +312,11 @@ impl View for PromotionView {
             };
             let question =
                 words::review_prod_question(action, &p.application, &p.target_environment);
+            let name = p.application.clone();
             self.asked = Some(action);
-            return Outcome::Confirm(Confirm {
-                title: words::REVIEW_PROD_TITLE.to_string(),
-                question,
-                action,
-            });
+            return Outcome::Confirm(
+                Confirm::new(words::REVIEW_PROD_TITLE, question, action).typed(name),
+            );
         }
         self.send(action, cx)
     }

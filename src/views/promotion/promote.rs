@@ -91,12 +91,17 @@ impl Promote {
             return Outcome::Say(words::no_next_env(&source.app, &source.env));
         };
         let question = words::promote_question(&source.app, &source.env, &target, &source.version);
+        let app = source.app.clone();
         self.asked = Some((source, target.clone()));
-        Outcome::Confirm(Confirm {
-            title: format!("{} to {target}", words::PROMOTE_TITLE),
+        let confirm = Confirm::new(
+            format!("{} to {target}", words::PROMOTE_TITLE),
             question,
-            action: Action::Promote,
-        })
+            Action::Promote,
+        );
+        // Into production: the Application's name is typed to confirm.
+        let prod = crate::model::split_env_name(&target)
+            .is_some_and(|(_, t)| t == crate::model::EnvType::Prod);
+        Outcome::Confirm(if prod { confirm.typed(app) } else { confirm })
     }
 
     /// A yes to the question: the `POST`.

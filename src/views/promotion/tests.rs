@@ -351,18 +351,37 @@ fn a_prod_target_asks_after_the_comment() {
     typed(&mut s, "ok");
     assert!(send(&mut s).is_empty(), "nothing is sent before the yes");
     assert!(matches!(s.overlays.last(), Some(Overlay::Confirm(_))));
-    // No: nothing sent, the comment kept.
-    typed(&mut s, "n");
+    // Esc: nothing sent, the comment kept.
+    key(&mut s, KeyCode::Esc, KeyModifiers::NONE);
     assert!(s.overlays.is_empty());
     assert_eq!(view(&s).draft, "ok");
     typed(&mut s, "a");
     let effects = send(&mut s);
     assert!(effects.is_empty());
-    let effects = typed(&mut s, "y");
+    // Production: `y` is not a yes; the Application's name typed and Enter is.
+    assert!(typed(&mut s, "y").is_empty());
+    key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    let name = match s.overlays.last() {
+        Some(Overlay::Confirm(c)) => c.typed.clone().unwrap(),
+        _ => panic!("no typed question"),
+    };
+    typed(&mut s, &name);
+    let effects = key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
     assert!(matches!(
         &requests(&effects)[0].1,
         Query::Review { comment, revision: 3, .. } if comment == "ok"
     ));
+    assert!(
+        s.overlays.is_empty(),
+        "answered once: a second Enter sends nothing"
+    );
+    let again = key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        requests(&again)
+            .iter()
+            .all(|(_, q)| !matches!(q, Query::Review { .. }))
+    );
+    assert!(view(&s).sending.is_some(), "the review is in flight");
 }
 
 #[test]
@@ -475,6 +494,49 @@ fn promote_asks_then_opens_the_new_promotion() {
         == Query::Promotion {
             id: "pr-uat-42".into()
         }));
+}
+
+#[test]
+fn promoting_into_production_asks_for_the_applications_name() {
+    let mut s = testing::state(80, 24);
+    if let Some(me) = s.session.me.as_mut() {
+        me.roles.push(crate::model::RoleBinding {
+            role: crate::model::RoleName::OrgDeveloper,
+            org: Some("dc".into()),
+        });
+    }
+    let effects = crate::state::open_deep(&mut s, crate::views::Target::Env("dc-uat".into()));
+    let mut app = crate::views::app::fixtures::application();
+    app.name = "payment-rail".into();
+    app.environment = "dc-uat".into();
+    answer(&mut s, &effects, Ok(Data::Applications(vec![app])));
+    let effects = typed(&mut s, "P");
+    answer(
+        &mut s,
+        &effects,
+        Ok(Data::Environments(vec![env("dc-uat"), env("dc-prod")])),
+    );
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Confirm(q)) if q.typed.as_deref() == Some("payment-rail"))
+    );
+    insta::assert_snapshot!("promote_to_prod_typed", testing::screen(&s, false));
+    // `y` and a wrong name do nothing; the exact name and Enter send it once.
+    assert!(typed(&mut s, "y").is_empty());
+    assert!(key(&mut s, KeyCode::Enter, KeyModifiers::NONE).is_empty());
+    key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    typed(&mut s, "payment-rail");
+    let effects = key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(matches!(
+        &requests(&effects)[0].1,
+        Query::Promote { target, .. } if target == "dc-prod"
+    ));
+    let again = key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        requests(&again)
+            .iter()
+            .all(|(_, q)| !matches!(q, Query::Promote { .. })),
+        "a second Enter sends nothing"
+    );
 }
 
 #[test]
