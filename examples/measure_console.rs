@@ -15,6 +15,10 @@
 //! - `bytes`: after the same settling, sends `--keys` (the harness's key syntax, e.g.
 //!   `"j j <enter> <esc>"`), waits for the output to be silent again and reports the
 //!   bytes written and when the last of them came.
+//! - `open`: after the same settling, `--runs` times: sends `--keys` and times until
+//!   `--expect TEXT` is on screen (a view opened and its data shown), then sends `--back`
+//!   and waits for the ready text again; reports min, median, p90 and max, and the
+//!   process's peak resident memory (`VmHWM`) at the end.
 //!
 //! Usage (release figures are the ones that matter; Cargo builds no binary for an example,
 //! so build both):
@@ -24,6 +28,8 @@
 //! target/release/examples/measure_console first-frame --runs 10 --until digital-channels
 //! target/release/examples/measure_console idle --secs 60 --until digital-channels
 //! target/release/examples/measure_console bytes --until digital-channels --keys "j j <enter>"
+//! target/release/examples/measure_console open --until digital-channels --keys "T" \
+//!     --expect "Failed" --back "<esc>" --runs 10 -- --scale 1000x4x25
 //! ```
 //!
 //! Common options: `--bin PATH` (default: `catalyst-tui` beside the example's directory),
@@ -77,6 +83,23 @@ enum Mode {
         /// Keys to send, in the harness's syntax.
         #[arg(long)]
         keys: String,
+    },
+    /// Time from keys to a text on screen (a view opened with its data), repeated.
+    Open {
+        #[command(flatten)]
+        common: Common,
+        /// Keys that open the view, in the harness's syntax.
+        #[arg(long)]
+        keys: String,
+        /// Text that shows the view is open with its data.
+        #[arg(long)]
+        expect: String,
+        /// Keys that go back to where the ready text shows.
+        #[arg(long, default_value = "<esc>")]
+        back: String,
+        /// How many times to open the view.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
 }
 
@@ -170,6 +193,13 @@ fn main() {
         Mode::FirstFrame { common, runs } => first_frame(&common, runs.max(1)),
         Mode::Idle { common, secs } => idle(&common, Duration::from_secs(secs)),
         Mode::Bytes { common, keys } => bytes(&common, &keys),
+        Mode::Open {
+            common,
+            keys,
+            expect,
+            back,
+            runs,
+        } => open(&common, &keys, &expect, &back, runs.max(1)),
     }
 }
 
@@ -280,6 +310,51 @@ fn bytes(common: &Common, keys: &str) {
     println!("{:<34} {:>12}", "metric", "value");
     println!("{:<34} {:>12}", "bytes written", written);
     println!("{:<34} {:>12.1}", "last byte after sending, ms", ms(last));
+}
+
+fn open(common: &Common, keys: &str, expect: &str, back: &str, runs: usize) {
+    let term = common.spawn_settled();
+    let ready = common.until.clone().unwrap_or_default();
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let sent = Instant::now();
+        term.send(keys);
+        let at = term
+            .wait_for_at(expect, common.timeout())
+            .unwrap_or_else(|e| fail(&e));
+        times.push(ms(at.saturating_duration_since(sent)));
+        term.send(back);
+        term.wait_for(
+            |s: &vt100::Screen| !s.contents().contains(expect) && s.contents().contains(&ready),
+            common.timeout(),
+        )
+        .unwrap_or_else(|e| fail(&e));
+        term.wait_quiet(Duration::from_millis(common.settle_ms), common.timeout())
+            .unwrap_or_else(|e| fail(&e));
+    }
+    let hwm = peak_rss_kib(term.pid());
+    quit(&term);
+    println!(
+        "open: keys {keys:?} until {expect:?}, {runs} runs at {}x{}",
+        common.cols, common.rows
+    );
+    println!(
+        "{:<28} {:>8} {:>8} {:>8} {:>8}",
+        "ms from the keys", "min", "median", "p90", "max"
+    );
+    row("shown", &mut times);
+    println!("peak resident memory (VmHWM): {:.1} MiB", hwm as f64 / 1024.0);
+}
+
+/// The peak resident set of `pid` in KiB (`VmHWM` of `/proc/PID/status`).
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// (voluntary, involuntary) context switches summed over the process's threads.

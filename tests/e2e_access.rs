@@ -49,6 +49,12 @@ fn a_shell_gets_the_grant_and_nothing_is_left_on_disk() {
     term.send("probe flaps on payment-rail <c-s>");
     term.wait_for("granted", STEP).unwrap();
     term.wait_for("min left", STEP).unwrap();
+    // Inside the grant: the namespace's pods, followed live through the grant's client.
+    term.send("K");
+    term.wait_for("RESTARTS", STEP).unwrap();
+    term.wait_for("· live", STEP).unwrap();
+    term.send("<esc>");
+    term.wait_for("grouped by status", STEP).unwrap();
     term.send("s");
     term.wait_for("Back from the kube shell", STEP).unwrap();
     term.wait_for("grouped by status", STEP).unwrap();
