@@ -343,7 +343,10 @@ fn open(common: &Common, keys: &str, expect: &str, back: &str, runs: usize) {
         "ms from the keys", "min", "median", "p90", "max"
     );
     row("shown", &mut times);
-    println!("peak resident memory (VmHWM): {:.1} MiB", hwm as f64 / 1024.0);
+    println!(
+        "peak resident memory (VmHWM): {:.1} MiB",
+        hwm as f64 / 1024.0
+    );
 }
 
 /// The peak resident set of `pid` in KiB (`VmHWM` of `/proc/PID/status`).

@@ -99,6 +99,13 @@ async fn the_palette_jumps_to_an_environment_and_deep_links_build_the_stack() {
         env.shown().any(|a| a.name == "payment-rail"),
         "the environment loads on back"
     );
+    // On the deep-linked Application's card, on screen.
+    assert_eq!(
+        env.selected_app().map(|a| a.name.as_str()),
+        Some("payment-rail")
+    );
+    let screen = c.screen(&ui());
+    assert!(screen.contains("▶ payment-rail"), "{screen}");
 }
 
 #[tokio::test]

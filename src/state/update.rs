@@ -515,6 +515,18 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
     for t in &chain {
         state.routes.push(Route::for_target(t));
     }
+    // Back from a deep-linked Application lands on its card.
+    let app = match &target {
+        Target::App { app, .. } | Target::Kube { app: Some(app), .. } => Some(app.clone()),
+        _ => None,
+    };
+    if let Some(app) = app {
+        for route in state.routes.iter_mut() {
+            if let Route::Env(v) = route {
+                v.select(&app);
+            }
+        }
+    }
     // Every level loads, so going back from a deep link finds its views ready.
     let mut effects = Vec::new();
     for depth in 0..state.routes.len() {

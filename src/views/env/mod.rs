@@ -120,6 +120,13 @@ impl EnvView {
         self.remember_selection();
     }
 
+    /// Selects the Application `name` once the cards are read (a deep link to it, so that
+    /// going back lands on its card).
+    pub fn select(&mut self, name: &str) {
+        self.selected_name = Some(name.to_string());
+        self.rederive(Fallback::Clamp);
+    }
+
     fn remember_selection(&mut self) {
         self.selected_name = self.selected_app().map(|a| a.name.clone());
     }
