@@ -1,0 +1,228 @@
+//! Incident triage (`GET /api/v1/triage`) and the catalogue of names (`GET /api/v1/catalog`)
+//! through the typed client against the sandbox: each identity sees exactly the problems
+//! the per-resource routes would show it, worst and oldest first with the ids that open
+//! them; pages cover everything once; and at `--scale` both stay one request.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+mod contract_support;
+
+use catalyst_tui::model::*;
+use catalyst_tui::sandbox::{SandboxOptions, Scale};
+use contract_support::*;
+
+fn find<'a>(items: &'a [TriageItem], kind: TriageKind, target: &str) -> Option<&'a TriageItem> {
+    items.iter().find(|i| i.kind == kind && i.target == target)
+}
+
+#[tokio::test]
+async fn admin_sees_every_kind_of_problem_worst_and_oldest_first() {
+    let sb = start().await;
+    let admin = sign_in(&sb, "admin").await;
+    let items = admin.list_all_triage(None).await.unwrap();
+
+    let failed = find(&items, TriageKind::ApplicationFailed, "etl-runner").expect("etl-runner");
+    assert_eq!(failed.severity, Severity::Critical);
+    assert_eq!(failed.org.as_deref(), Some("analytics"));
+    assert_eq!(failed.application.as_deref(), Some("etl-runner"));
+    assert!(failed.why.contains("CrashLoopBackOff"), "{}", failed.why);
+
+    let degraded =
+        find(&items, TriageKind::ApplicationDegraded, "notification-bus").expect("degraded");
+    assert_eq!(degraded.severity, Severity::Warning);
+    assert!(degraded.environment.is_some());
+
+    let run = items
+        .iter()
+        .find(|i| i.kind == TriageKind::ProvisioningFailed)
+        .expect("the seeded failed run");
+    assert!(run.deployment_id.as_deref().is_some_and(|d| d.len() == 16));
+    assert_eq!(run.org, None);
+
+    let promo = find(&items, TriageKind::PromotionWaiting, "marketing-site").expect("pr-000001");
+    assert_eq!(promo.promotion_id.as_deref(), Some("pr-000001"));
+    // pr-000002 is five hours old: not waiting long yet.
+    assert!(
+        !items
+            .iter()
+            .any(|i| i.promotion_id.as_deref() == Some("pr-000002"))
+    );
+
+    let access = items
+        .iter()
+        .find(|i| i.kind == TriageKind::AccessPending)
+        .expect("ar-000001");
+    assert_eq!(access.access_request_id.as_deref(), Some("ar-000001"));
+    assert_eq!(access.org.as_deref(), Some("digital-channels"));
+
+    // The analytics-api update (4 minutes old) is not stuck at the default 30 minutes,
+    // but is with a threshold of 0.
+    assert!(find(&items, TriageKind::OperationStuck, "analytics-api").is_none());
+    let strict = admin.list_all_triage(Some(0)).await.unwrap();
+    let stuck = find(&strict, TriageKind::OperationStuck, "analytics-api").expect("stuck");
+    assert!(stuck.why.contains("updating"), "{}", stuck.why);
+
+    // Worst first, then oldest.
+    for pair in items.windows(2) {
+        assert!(pair[0].sort_key() <= pair[1].sort_key(), "{pair:?}");
+    }
+    assert_eq!(items[0].severity, Severity::Critical);
+}
+
+#[tokio::test]
+async fn each_identity_sees_what_it_may_read() {
+    let sb = start().await;
+    let [layla, omar, salim, huda, khalid] =
+        sign_in_all(&sb, ["layla", "omar", "salim", "huda", "khalid"]).await;
+
+    for (who, client) in [("layla", &layla), ("omar", &omar), ("huda", &huda)] {
+        let items = client.list_all_triage(None).await.unwrap();
+        assert!(
+            items
+                .iter()
+                .all(|i| i.org.as_deref() == Some("digital-channels")),
+            "{who} sees only digital-channels: {items:?}"
+        );
+        assert!(
+            !items
+                .iter()
+                .any(|i| i.kind == TriageKind::ProvisioningFailed),
+            "{who} sees no provisioning run"
+        );
+        assert!(find(&items, TriageKind::ApplicationDegraded, "notification-bus").is_some());
+    }
+    // The pending request: its requester and its deciders see it; another developer and
+    // a viewer do not.
+    let has_access =
+        |items: &[TriageItem]| items.iter().any(|i| i.kind == TriageKind::AccessPending);
+    assert!(has_access(&layla.list_all_triage(None).await.unwrap()));
+    assert!(has_access(&salim.list_all_triage(None).await.unwrap()));
+    assert!(!has_access(&omar.list_all_triage(None).await.unwrap()));
+    assert!(!has_access(&huda.list_all_triage(None).await.unwrap()));
+
+    // A sovereign-wide reader reads every Org but not the provisioning runs.
+    let items = khalid.list_all_triage(None).await.unwrap();
+    assert!(find(&items, TriageKind::ApplicationFailed, "etl-runner").is_some());
+    assert!(
+        !items
+            .iter()
+            .any(|i| i.kind == TriageKind::ProvisioningFailed)
+    );
+}
+
+#[tokio::test]
+async fn pages_cover_every_item_once_and_limits_are_checked() {
+    let sb = start().await;
+    let admin = sign_in(&sb, "admin").await;
+    let all = admin.list_all_triage(Some(0)).await.unwrap();
+    assert!(all.len() >= 5, "{all:?}");
+    let mut paged = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = admin
+            .list_triage(&TriageQuery {
+                stuck_after: Some(0),
+                limit: Some(2),
+                cursor,
+            })
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 2);
+        paged.extend(page.items);
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(paged, all);
+    let err = admin
+        .list_triage(&TriageQuery {
+            limit: Some(0),
+            ..TriageQuery::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422));
+}
+
+#[tokio::test]
+async fn the_catalogue_names_what_each_identity_may_see() {
+    let sb = start().await;
+    let [admin, layla] = sign_in_all(&sb, ["admin", "layla"]).await;
+    let all = admin.catalog_names().await.unwrap();
+    assert_eq!(all.orgs.len(), 4);
+    assert!(
+        all.applications
+            .iter()
+            .any(|a| a.name == "etl-runner" && a.environment.starts_with("analytics-"))
+    );
+    assert!(all.blueprints.iter().any(|b| b == "bp-wordpress"));
+    let mine = layla.catalog_names().await.unwrap();
+    assert_eq!(mine.orgs, vec!["digital-channels".to_string()]);
+    assert!(
+        mine.environments
+            .iter()
+            .all(|e| e.starts_with("digital-channels-"))
+    );
+    assert!(
+        mine.applications
+            .iter()
+            .all(|a| a.environment.starts_with("digital-channels-"))
+    );
+    assert!(!mine.applications.is_empty());
+}
+
+#[tokio::test]
+async fn at_scale_triage_and_the_catalogue_are_one_request_each() {
+    let sb = start_with(SandboxOptions {
+        speed: 0.0,
+        scale: Some(Scale {
+            orgs: 100,
+            envs: 4,
+            apps: 25,
+        }),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let admin = sign_in(&sb, "admin").await;
+    let (problems, apps) = {
+        let world = sb.state.world.read().await;
+        let problems = world
+            .apps
+            .values()
+            .flat_map(|a| a.values())
+            .filter(|r| matches!(r.app.status, AppStatus::Failed | AppStatus::Degraded))
+            .count();
+        let apps: usize = world.apps.values().map(|a| a.len()).sum();
+        (problems, apps)
+    };
+    assert!(apps >= 10_000, "{apps}");
+
+    // The client's own reading of triage: one page holds the whole answer.
+    let page = admin
+        .list_triage(&TriageQuery {
+            limit: Some(catalyst_tui::api::TRIAGE_PAGE),
+            ..TriageQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.next_cursor, None);
+    let app_problems = page
+        .items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                TriageKind::ApplicationFailed | TriageKind::ApplicationDegraded
+            )
+        })
+        .count();
+    assert_eq!(app_problems, problems);
+    let orgs: std::collections::BTreeSet<_> =
+        page.items.iter().filter_map(|i| i.org.clone()).collect();
+    assert!(orgs.len() > 50, "{}", orgs.len());
+
+    let names = admin.catalog_names().await.unwrap();
+    assert_eq!(names.applications.len(), apps);
+    assert_eq!(names.orgs.len(), sb.state.world.read().await.orgs.len());
+}
