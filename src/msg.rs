@@ -210,4 +210,6 @@ pub enum Msg {
     Info(String),
     /// A kube shell is prepared: hand it the terminal.
     ShellReady,
+    /// Re-read the triage list (debounced after live events).
+    RefreshTriage,
 }
