@@ -226,3 +226,139 @@ async fn at_scale_triage_and_the_catalogue_are_one_request_each() {
     assert_eq!(names.applications.len(), apps);
     assert_eq!(names.orgs.len(), sb.state.world.read().await.orgs.len());
 }
+
+/// A pass-through proxy in front of the sandbox that counts the console API requests it
+/// forwards and, with `hide_catalog`, answers 404 for `/api/v1/catalog` as a server
+/// without it would.
+async fn proxy(
+    upstream: String,
+    hide_catalog: bool,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::body::Body;
+    use axum::http::{Request, Response, StatusCode};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let http = reqwest::Client::new();
+    let handler = move |req: Request<Body>| {
+        let http = http.clone();
+        let upstream = upstream.clone();
+        let log = log.clone();
+        async move {
+            let path = req.uri().path().to_string();
+            if path.starts_with("/api/v1/") {
+                log.lock().unwrap().push(path.clone());
+            }
+            if hide_catalog && path == "/api/v1/catalog" {
+                return Response::builder()
+                    .status(StatusCode::NOT_FOUND)
+                    .header("content-type", "application/json")
+                    .body(Body::from(
+                        r#"{"error":"not-found","detail":"there is no route GET /api/v1/catalog"}"#,
+                    ))
+                    .unwrap();
+            }
+            let url = format!(
+                "{upstream}{}",
+                req.uri().path_and_query().map_or("/", |p| p.as_str())
+            );
+            let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes()).unwrap();
+            let mut out = http.request(method, url);
+            for (k, v) in req.headers() {
+                if k != "host" {
+                    out = out.header(k.as_str(), v.as_bytes());
+                }
+            }
+            let body = axum::body::to_bytes(req.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let answer = out.body(body).send().await.unwrap();
+            let mut back = Response::builder().status(answer.status().as_u16());
+            for (k, v) in answer.headers() {
+                back = back.header(k.as_str(), v.as_bytes());
+            }
+            back.body(Body::from(answer.bytes().await.unwrap()))
+                .unwrap()
+        }
+    };
+    let app = axum::Router::new().fallback(handler);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), seen)
+}
+
+/// A client through `proxy_url`, signed in as `persona` on the sandbox behind it.
+async fn through(
+    sb: &catalyst_tui::sandbox::RunningSandbox,
+    proxy_url: &str,
+    persona: &str,
+) -> catalyst_tui::api::ApiClient {
+    let mut c = config(sb, None);
+    c.api_url = reqwest::Url::parse(proxy_url).unwrap();
+    let client =
+        catalyst_tui::api::ApiClient::new(c, catalyst_tui::api::TokenSource::None).unwrap();
+    let (_, result) = device_sign_in(&client, &sb.base_url, persona, "approve").await;
+    result.unwrap();
+    client
+}
+
+async fn catalog_of(client: &catalyst_tui::api::ApiClient) -> catalyst_tui::msg::Catalog {
+    match catalyst_tui::app::fetch::fetch(client, catalyst_tui::effect::Query::Catalog, Vec::new())
+        .await
+        .unwrap()
+    {
+        catalyst_tui::msg::Data::Catalog(c) => *c,
+        other => panic!("not a catalogue: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_palette_catalogue_is_one_request_and_falls_back_without_it() {
+    let sb = start().await;
+    let (url, seen) = proxy(sb.base_url.clone(), false).await;
+    let admin = through(&sb, &url, "admin").await;
+    seen.lock().unwrap().clear();
+    let one = catalog_of(&admin).await;
+    assert_eq!(*seen.lock().unwrap(), vec!["/api/v1/catalog".to_string()]);
+    assert!(one.applications.len() > 20);
+
+    let (url, seen) = proxy(sb.base_url.clone(), true).await;
+    let admin = through(&sb, &url, "admin").await;
+    seen.lock().unwrap().clear();
+    let old = catalog_of(&admin).await;
+    assert_eq!(old, one, "the old path names the same things");
+    let asked = seen.lock().unwrap().clone();
+    assert!(asked.len() > 10, "Environment by Environment: {asked:?}");
+    assert_eq!(asked[0], "/api/v1/catalog");
+}
+
+#[tokio::test]
+async fn at_scale_the_palette_and_triage_views_ask_once() {
+    let sb = start_with(SandboxOptions {
+        speed: 0.0,
+        scale: Some(Scale {
+            orgs: 100,
+            envs: 4,
+            apps: 25,
+        }),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (url, seen) = proxy(sb.base_url.clone(), false).await;
+    let admin = through(&sb, &url, "admin").await;
+    seen.lock().unwrap().clear();
+    let catalog = catalog_of(&admin).await;
+    assert!(catalog.applications.len() >= 10_000);
+    let triage = catalyst_tui::app::fetch::fetch(
+        &admin,
+        catalyst_tui::effect::Query::Triage { stuck_after: None },
+        Vec::new(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(triage, catalyst_tui::msg::Data::Triage(ref t) if t.len() > 100));
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["/api/v1/catalog".to_string(), "/api/v1/triage".to_string()]
+    );
+}
