@@ -8,8 +8,10 @@
 //! (the Application's History tab), `open-promotion`, `open-run`, `kube` (a kube session
 //! on its Environment: the kube view asks for access when there is no grant) and `inbox`.
 //!
-//! Live: `application.updated`, `promotion.updated` and `access.updated` re-read the list,
-//! debounced like the home's roll-ups so a burst of events costs one request. Owns the
+//! Live: `promotion.updated`, `access.updated`, and an `application.updated` that changes
+//! what is listed (an Application turned failed or degraded, or a listed one recovered)
+//! re-read the list, debounced like the home's roll-ups so a burst of events costs one
+//! request; an install's progress events cost nothing. Owns the
 //! list's state and its rows; drawing is in [`render`].
 
 use chrono::{DateTime, Utc};
@@ -243,6 +245,41 @@ impl TriageView {
     }
 }
 
+impl TriageView {
+    /// Whether an Application's new state changes what triage lists: it became failed
+    /// or degraded, or it is listed and no longer in the state it is listed for. Progress
+    /// of an install (many events a second) changes nothing until it is stuck, which
+    /// the next read finds.
+    fn changes_the_list(&self, app: &crate::model::Application) -> bool {
+        use crate::model::AppStatus;
+        let listed = self.items.value().and_then(|items| {
+            items.iter().find(|i| {
+                i.application.as_deref() == Some(app.name.as_str())
+                    && i.environment.as_deref() == Some(app.environment.as_str())
+                    && matches!(
+                        i.kind,
+                        TriageKind::ApplicationFailed
+                            | TriageKind::ApplicationDegraded
+                            | TriageKind::OperationStuck
+                    )
+            })
+        });
+        let kind_now = match app.status {
+            AppStatus::Failed => Some(TriageKind::ApplicationFailed),
+            AppStatus::Degraded => Some(TriageKind::ApplicationDegraded),
+            s if s.in_progress() => Some(TriageKind::OperationStuck),
+            _ => None,
+        };
+        match listed {
+            Some(item) => kind_now != Some(item.kind),
+            None => matches!(
+                kind_now,
+                Some(TriageKind::ApplicationFailed | TriageKind::ApplicationDegraded)
+            ),
+        }
+    }
+}
+
 /// What the filter looks through.
 fn haystack(item: &TriageItem) -> String {
     format!(
@@ -384,20 +421,19 @@ impl View for TriageView {
     }
 
     fn on_live(&mut self, event: &LiveEvent, _cx: &mut Cx) -> Vec<Effect> {
-        match event {
-            LiveEvent::ApplicationUpdated(_)
-            | LiveEvent::PromotionUpdated(_)
-            | LiveEvent::AccessUpdated(_)
-                if !self.refresh_pending =>
-            {
-                self.refresh_pending = true;
-                vec![Effect::After {
-                    after: REFRESH_DEBOUNCE,
-                    msg: Box::new(Msg::RefreshTriage),
-                }]
-            }
-            _ => Vec::new(),
+        let relevant = match event {
+            LiveEvent::ApplicationUpdated(app) => self.changes_the_list(app),
+            LiveEvent::PromotionUpdated(_) | LiveEvent::AccessUpdated(_) => true,
+            _ => false,
+        };
+        if !relevant || self.refresh_pending {
+            return Vec::new();
         }
+        self.refresh_pending = true;
+        vec![Effect::After {
+            after: REFRESH_DEBOUNCE,
+            msg: Box::new(Msg::RefreshTriage),
+        }]
     }
 
     fn on_refresh(&mut self, msg: &Msg, cx: &mut Cx) -> Vec<Effect> {

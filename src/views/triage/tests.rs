@@ -379,3 +379,43 @@ fn snapshot_triage() {
     );
     insta::assert_snapshot!("triage_restricted_80x24", testing::screen(&s, true));
 }
+
+#[test]
+fn only_application_events_that_change_the_list_read_it_again() {
+    use crate::model::AppStatus;
+    let mut s = triage((120, 40), items());
+    let send = |s: &mut State, app: crate::model::Application| {
+        let effects = update(
+            s,
+            Input::Msg(Msg::Live(LiveMsg::Event {
+                id: Some(1),
+                event: LiveEvent::ApplicationUpdated(Box::new(app)),
+            })),
+            testing::now(),
+        );
+        let armed = effects
+            .iter()
+            .any(|e| matches!(e, Effect::After { msg, .. } if **msg == Msg::RefreshTriage));
+        if armed {
+            // Let the debounce end so the next event is judged afresh.
+            update(s, Input::Msg(Msg::RefreshTriage), testing::now());
+        }
+        armed
+    };
+    let mut app = crate::views::app::fixtures::application();
+    // A running Application not listed: nothing to do.
+    assert!(!send(&mut s, app.clone()));
+    // An install progressing, not listed: nothing either (stuck is found by a read).
+    app.status = AppStatus::Installing;
+    assert!(!send(&mut s, app.clone()));
+    // It failed: read again.
+    app.status = AppStatus::Failed;
+    assert!(send(&mut s, app.clone()));
+    // A listed one, still degraded: nothing; recovered: read again.
+    app.name = "notification-bus".into();
+    app.environment = "digital-channels-stg".into();
+    app.status = AppStatus::Degraded;
+    assert!(!send(&mut s, app.clone()));
+    app.status = AppStatus::Running;
+    assert!(send(&mut s, app));
+}
