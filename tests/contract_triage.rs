@@ -228,11 +228,10 @@ async fn at_scale_triage_and_the_catalogue_are_one_request_each() {
 }
 
 /// A pass-through proxy in front of the sandbox that counts the console API requests it
-/// forwards and, with `hide_catalog`, answers 404 for `/api/v1/catalog` as a server
-/// without it would.
+/// forwards and answers 404 for the paths in `hide`, as a server without them would.
 async fn proxy(
     upstream: String,
-    hide_catalog: bool,
+    hide: &'static [&'static str],
 ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use axum::body::Body;
     use axum::http::{Request, Response, StatusCode};
@@ -248,12 +247,12 @@ async fn proxy(
             if path.starts_with("/api/v1/") {
                 log.lock().unwrap().push(path.clone());
             }
-            if hide_catalog && path == "/api/v1/catalog" {
+            if hide.contains(&path.as_str()) {
                 return Response::builder()
                     .status(StatusCode::NOT_FOUND)
                     .header("content-type", "application/json")
                     .body(Body::from(
-                        r#"{"error":"not-found","detail":"there is no route GET /api/v1/catalog"}"#,
+                        r#"{"error":"not-found","detail":"there is no such route"}"#,
                     ))
                     .unwrap();
             }
@@ -315,14 +314,14 @@ async fn catalog_of(client: &catalyst_tui::api::ApiClient) -> catalyst_tui::msg:
 #[tokio::test]
 async fn the_palette_catalogue_is_one_request_and_falls_back_without_it() {
     let sb = start().await;
-    let (url, seen) = proxy(sb.base_url.clone(), false).await;
+    let (url, seen) = proxy(sb.base_url.clone(), &[]).await;
     let admin = through(&sb, &url, "admin").await;
     seen.lock().unwrap().clear();
     let one = catalog_of(&admin).await;
     assert_eq!(*seen.lock().unwrap(), vec!["/api/v1/catalog".to_string()]);
     assert!(one.applications.len() > 20);
 
-    let (url, seen) = proxy(sb.base_url.clone(), true).await;
+    let (url, seen) = proxy(sb.base_url.clone(), &["/api/v1/catalog", "/api/v1/triage"]).await;
     let admin = through(&sb, &url, "admin").await;
     seen.lock().unwrap().clear();
     let old = catalog_of(&admin).await;
@@ -330,6 +329,18 @@ async fn the_palette_catalogue_is_one_request_and_falls_back_without_it() {
     let asked = seen.lock().unwrap().clone();
     assert!(asked.len() > 10, "Environment by Environment: {asked:?}");
     assert_eq!(asked[0], "/api/v1/catalog");
+    // Triage has no such fallback: the view says this Sovereign does not offer it.
+    let err = catalyst_tui::app::fetch::fetch(
+        &admin,
+        catalyst_tui::effect::Query::Triage { stuck_after: None },
+        Vec::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, catalyst_tui::api::ApiError::NotOffered { .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -344,7 +355,7 @@ async fn at_scale_the_palette_and_triage_views_ask_once() {
         ..SandboxOptions::default()
     })
     .await;
-    let (url, seen) = proxy(sb.base_url.clone(), false).await;
+    let (url, seen) = proxy(sb.base_url.clone(), &[]).await;
     let admin = through(&sb, &url, "admin").await;
     seen.lock().unwrap().clear();
     let catalog = catalog_of(&admin).await;

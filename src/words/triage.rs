@@ -11,6 +11,8 @@ pub const TRIAGE_WHAT: &str = "the triage list";
 pub const TRIAGE_NOTHING_SELECTED: &str = "Select a problem first.";
 pub const TRIAGE_HEADER: [&str; 6] = ["", "KIND", "WHERE", "TARGET", "SINCE", "WHY"];
 pub const TRIAGE_SOVEREIGN: &str = "Sovereign";
+/// What a Sovereign without the triage extension does not offer.
+pub const TRIAGE_OFFERED: &str = "a cross-Organization triage list";
 
 /// A kind of problem, short enough for a column.
 pub fn triage_kind(kind: TriageKind) -> &'static str {

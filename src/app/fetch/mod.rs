@@ -145,7 +145,14 @@ pub async fn fetch(
         Query::RevokeAccess { id } => {
             Data::AccessRevoked(Box::new(client.revoke_access_request(&id).await?))
         }
-        Query::Triage { stuck_after } => Data::Triage(client.list_all_triage(stuck_after).await?),
+        // A console API without the triage extension has nothing to offer here.
+        Query::Triage { stuck_after } => match client.list_all_triage(stuck_after).await {
+            Ok(items) => Data::Triage(items),
+            Err(e) if matches!(e.status(), Some(404 | 405)) => {
+                return Err(ApiError::not_offered(crate::words::TRIAGE_OFFERED));
+            }
+            Err(e) => return Err(e),
+        },
     })
 }
 
