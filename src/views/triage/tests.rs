@@ -419,3 +419,21 @@ fn only_application_events_that_change_the_list_read_it_again() {
     app.status = AppStatus::Running;
     assert!(send(&mut s, app));
 }
+
+#[test]
+fn snapshot_triage_loading_and_rate_limited() {
+    let mut s = testing::state(80, 24);
+    let effects = crate::state::open_deep(&mut s, Target::Triage);
+    insta::assert_snapshot!("triage_loading_80x24", testing::screen(&s, false));
+    let (request, _) = fetches(&effects).pop().expect("triage is read");
+    answer(
+        &mut s,
+        request,
+        Err(ApiError::RateLimited {
+            retry_after: Some(std::time::Duration::from_secs(12)),
+            detail: "slow down".into(),
+            request_id: Some("req-2".into()),
+        }),
+    );
+    insta::assert_snapshot!("triage_rate_limited_80x24", testing::screen(&s, false));
+}
