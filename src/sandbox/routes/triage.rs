@@ -7,6 +7,10 @@
 //! by what the caller may read, exactly as the per-resource routes filter it: Org
 //! members and sovereign-wide readers see an Org's items, access requests follow the
 //! access listing's rule, provisioning runs are for sovereign-admins (and support).
+//!
+//! The catalogue is one compact answer of names, not a paged cross-Organization listing of
+//! Applications: the palette completes over names only, and 10,000 Applications are a
+//! few hundred kilobytes, so one request serves even `--scale 100x4x25`.
 //! Must not change the world.
 
 use std::collections::BTreeMap;
