@@ -150,6 +150,16 @@ actions! {
     Suspend = "suspend", mutating = false;
     /// Revoke the selected live access grant before it ends (asks first)
     RevokeAccess = "revoke-access", mutating = true;
+    /// Show what is broken across every Organization (incident triage)
+    Triage = "triage", mutating = false;
+    /// Open the selected problem's Application card
+    Card = "card", mutating = false;
+    /// Show the selected Application's deploy history
+    History = "history", mutating = false;
+    /// Open the selected problem's promotion
+    OpenPromotion = "open-promotion", mutating = false;
+    /// Open the selected problem's provisioning run
+    OpenRun = "open-run", mutating = false;
 }
 
 impl Action {
@@ -181,6 +191,7 @@ pub fn offered_by_catalyst_api(action: Action) -> bool {
             | Action::Kube
             | Action::KubeCommand
             | Action::RevokeAccess
+            | Action::Triage
     )
 }
 

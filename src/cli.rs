@@ -54,7 +54,7 @@ pub struct ConsoleArgs {
     #[arg(long, default_value = "admin")]
     pub persona: String,
     /// Open at org/NAME, env/NAME, app/ENV/NAME, blueprint/[ORG/]NAME, deployments,
-    /// deployment/ID or operation/ID.
+    /// deployment/ID, operation/ID, inbox, promotion/ID, kube/ENV[/APP] or triage.
     #[arg(long)]
     pub open: Option<String>,
     /// How many lines each log view holds before the oldest are dropped (default

@@ -140,6 +140,9 @@ pub enum Query {
     },
     /// Revoke an access request before it ends (a `DELETE`; the answer is the request).
     RevokeAccess { id: String },
+    /// What is broken across every Organization, in one request (the triage view);
+    /// `stuck_after` in minutes, the server's default when `None`.
+    Triage { stuck_after: Option<u32> },
 }
 
 /// The most a copy to the clipboard (OSC 52) carries.

@@ -85,6 +85,8 @@ pub enum Data {
     KubeYaml(Box<Result<Highlighted, String>>),
     /// An access request was revoked.
     AccessRevoked(Box<crate::model::AccessRequest>),
+    /// What is broken across every Organization, worst and oldest first.
+    Triage(Vec<crate::model::TriageItem>),
 }
 
 /// What waits for me, item by item.
@@ -208,4 +210,6 @@ pub enum Msg {
     Info(String),
     /// A kube shell is prepared: hand it the terminal.
     ShellReady,
+    /// Re-read the triage list (debounced after live events).
+    RefreshTriage,
 }

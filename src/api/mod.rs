@@ -28,6 +28,6 @@ mod wire;
 pub use auth::{DevicePrompt, Session, TokenCache, TokenSource};
 pub use client::ApiClient;
 pub use config::{ApiKind, ClientConfig, OidcSettings, ProxySettings};
-pub use console::SseRequestFactory;
+pub use console::{SseRequestFactory, TRIAGE_PAGE};
 pub use error::{ApiError, TransportKind};
 pub use provisioning::{ProvisioningClient, RetryOutcome};

@@ -60,6 +60,7 @@ fn not_offered(query: &Query) -> Option<ApiError> {
         | Query::DecideAccess { .. }
         | Query::RevokeAccess { .. } => "just-in-time access requests",
         Query::Personas => "demo personas",
+        Query::Triage { .. } => crate::words::TRIAGE_OFFERED,
         // The provisioning service's own routes: read by the provisioning client.
         q if q.is_provisioning() => "provisioning runs through this adapter",
         Query::Tab { tab, .. } => match tab {

@@ -40,7 +40,7 @@ pub const CONTEXTS: &[(&str, &str)] = &[
     ("kube", "a scoped Kubernetes session"),
     ("access", "access requests and grants"),
     ("audit", "the audit log"),
-    ("incidents", "the incident triage view"),
+    ("triage", "the incident triage view"),
     ("promotion", "promotions"),
     ("promotion.review", "reviewing one promotion"),
     ("help", "the help overlay"),

@@ -17,6 +17,7 @@ pub mod org;
 pub mod page;
 pub mod promotion;
 pub mod provisioning;
+pub mod triage;
 
 pub use access::*;
 pub use application::*;
@@ -30,6 +31,7 @@ pub use org::*;
 pub use page::*;
 pub use promotion::*;
 pub use provisioning::*;
+pub use triage::*;
 
 /// Times on the console API are RFC 3339 in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

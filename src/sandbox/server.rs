@@ -184,10 +184,12 @@ fn base_url_of(addr: SocketAddr) -> String {
 
 /// The whole HTTP application of a sandbox.
 pub fn app(state: SharedSandbox) -> Router {
+    let prov = super::provisioning::ProvisioningSandbox::new(&state.opts);
     let api: Router<SharedSandbox> = match state.opts.api {
         ApiMode::Console => Router::new()
             .merge(identity::router())
             .merge(routes::router())
+            .merge(routes::triage::router(prov.clone()))
             .merge(extra_routes()),
         // catalyst-api's surface instead of the console API (`--api catalyst`).
         ApiMode::Catalyst => super::catalyst::router(),
@@ -196,7 +198,7 @@ pub fn app(state: SharedSandbox) -> Router {
         .merge(super::keycloak::router(&state))
         .merge(super::kube::router())
         .with_state(state.clone())
-        .merge(provisioning_routes(&state))
+        .merge(provisioning_routes(&prov, &state))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method);
     outer_layers(api, &state).layer(middleware::from_fn(request_id::layer))
@@ -220,11 +222,13 @@ fn extra_routes() -> Router<SharedSandbox> {
 
 /// The provisioning API: the April service under `/sovereign`, or (`--api catalyst`)
 /// today's, behind the session.
-fn provisioning_routes(state: &SharedSandbox) -> Router {
-    let prov = super::provisioning::ProvisioningSandbox::new(&state.opts);
+fn provisioning_routes(
+    prov: &super::provisioning::ProvisioningSandbox,
+    state: &SharedSandbox,
+) -> Router {
     match state.opts.api {
         ApiMode::Console => Router::new().nest_service("/sovereign", prov.router()),
-        ApiMode::Catalyst => super::catalyst::provisioning(&prov, state),
+        ApiMode::Catalyst => super::catalyst::provisioning(prov, state),
     }
 }
 

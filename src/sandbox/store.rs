@@ -102,6 +102,8 @@ pub struct AppRecord {
     pub pods: Vec<PodInfo>,
     pub history: Vec<DeployRecord>,
     pub regions: Vec<RegionTopology>,
+    /// When the status last changed (`None`: at the last deploy); triage says "since".
+    pub status_since: Option<Timestamp>,
 }
 
 /// A Blueprint with every version's detail.

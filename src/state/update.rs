@@ -499,7 +499,9 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
         | Target::Jobs { .. }
         | Target::Deployments
         | Target::Inbox
-        | Target::Promotion(_) => chain.push(target.clone()),
+        | Target::Promotion(_)
+        | Target::Triage
+        | Target::AppTab { .. } => chain.push(target.clone()),
         Target::Deployment(_) => {
             chain.push(Target::Deployments);
             chain.push(target.clone());
@@ -572,7 +574,7 @@ fn on_msg(state: &mut State, msg: Msg) -> (Vec<Effect>, bool) {
                 Vec::new()
             }
         }
-        Msg::RefreshOrg(_) | Msg::RefreshInbox => {
+        Msg::RefreshOrg(_) | Msg::RefreshInbox | Msg::RefreshTriage => {
             let mut effects = Vec::new();
             for depth in 0..state.routes.len() {
                 effects.extend(with_route(state, depth, |v, cx| v.on_refresh(&msg, cx)));

@@ -1,7 +1,7 @@
 //! The Sovereign home: every Organization with its health roll-up, and what waits for me
 //! (promotions I may review, access requests I may decide) as counts; `inbox` (i) opens
 //! them item by item. A key of its own (`deployments`) leads to the Sovereign's
-//! provisioning runs.
+//! provisioning runs, another (`triage`) to what is broken across every Organization.
 //!
 //! Live: an `environment.updated` event re-reads that one Organization's roll-up, a
 //! promotion or access event re-reads the inbox counts; both are debounced so a burst of
@@ -46,6 +46,7 @@ const HOME_ACTIONS: &[Action] = &[
     Action::Copy,
     Action::Deployments,
     Action::Inbox,
+    Action::Triage,
 ];
 
 /// The home view's state.
@@ -157,6 +158,7 @@ impl View for HomeView {
             },
             Action::Deployments => Outcome::Open(Target::Deployments),
             Action::Inbox => Outcome::Open(Target::Inbox),
+            Action::Triage => Outcome::Open(Target::Triage),
             _ => Outcome::Ignored,
         }
     }

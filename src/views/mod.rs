@@ -18,6 +18,8 @@
 //! - [`promotion`]: one promotion: its policy explained, reviews, diff; reviewing it; and
 //!   the way to open one from an Application.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
+//! - [`triage`]: what is broken across every Organization, worst and oldest first, one
+//!   key from each problem to what fixes it.
 
 pub mod access;
 pub mod app;
@@ -36,6 +38,7 @@ pub mod promotion;
 pub mod screen;
 #[cfg(test)]
 pub mod testing;
+pub mod triage;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -140,18 +143,26 @@ pub enum Target {
         kind: crate::kube::RowKind,
         name: String,
     },
+    /// What is broken across every Organization (incident triage).
+    Triage,
+    /// One Application opened on one of its tabs (`History` from triage).
+    AppTab {
+        env: String,
+        app: String,
+        tab: crate::effect::DetailTab,
+    },
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
     /// (across every Organization), `blueprint/ORG/NAME`, `deployments`,
     /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT`, `operation/ID`, `inbox`,
-    /// `promotion/ID`, `kube/ENV` or `kube/ENV/APP`.
+    /// `promotion/ID`, `kube/ENV`, `kube/ENV/APP` or `triage`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV or kube/ENV/APP"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV, kube/ENV/APP or triage"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -203,6 +214,7 @@ impl Target {
                 }
             }
             ["promotion" | "pr", id] => Target::Promotion(id.to_string()),
+            ["triage"] => Target::Triage,
             _ => return Err(bad()),
         })
     }
@@ -457,6 +469,8 @@ pub enum Route {
     Kube(Box<kube::KubeView>),
     /// One object inside a grant, as YAML.
     Yaml(Box<kube::yaml::YamlView>),
+    /// What is broken across every Organization.
+    Triage(Box<triage::TriageView>),
 }
 
 impl Route {
@@ -512,6 +526,12 @@ impl Route {
                 kind,
                 name,
             } => Route::Yaml(Box::new(kube::yaml::YamlView::new(grant, env, *kind, name))),
+            Target::Triage => Route::Triage(Box::default()),
+            Target::AppTab { env, app, tab } => {
+                let mut view = app::AppView::new(env, app);
+                view.tab = *tab;
+                Route::App(Box::new(view))
+            }
         }
     }
 
@@ -533,6 +553,7 @@ impl Route {
             Route::Promotion(v) => v.as_ref(),
             Route::Kube(v) => v.as_ref(),
             Route::Yaml(v) => v.as_ref(),
+            Route::Triage(v) => v.as_ref(),
         }
     }
 
@@ -554,6 +575,7 @@ impl Route {
             Route::Promotion(v) => v.as_mut(),
             Route::Kube(v) => v.as_mut(),
             Route::Yaml(v) => v.as_mut(),
+            Route::Triage(v) => v.as_mut(),
         }
     }
 }
@@ -612,6 +634,8 @@ mod tests {
         assert!(Target::parse_link("promotion").is_err());
         assert!(Target::parse_link("app/x").is_err());
         assert!(Target::parse_link("org/").is_err());
+        assert_eq!(Target::parse_link("triage"), Ok(Target::Triage));
+        assert!(Target::parse_link("x").unwrap_err().contains("triage"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod logs;
 mod promotions;
 mod provisioning;
 mod sign_in;
+mod triage;
 
 pub use access::*;
 pub use allow::*;
@@ -17,6 +18,7 @@ pub use logs::*;
 pub use promotions::*;
 pub use provisioning::*;
 pub use sign_in::*;
+pub use triage::*;
 
 use crate::action::Action;
 use crate::api::ApiError;

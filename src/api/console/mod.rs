@@ -1,7 +1,8 @@
 //! The console API of a Sovereign (CONTRACT Part B) as typed methods on [`ApiClient`]:
 //! discovery and identity, Organizations and Environments, Blueprints (here);
 //! Applications (`applications`); promotions, policies and access elevation
-//! (`governance`); audit (`audit`); the SSE request factories (`live`).
+//! (`governance`); audit (`audit`); the SSE request factories (`live`); the
+//! cross-Organization reads, triage and the catalogue of names (`triage`).
 //!
 //! Every method sends one request (listing helpers one per page) and returns the wire
 //! types of `crate::model`. Must not cache answers nor poll: what to fetch and when is
@@ -11,8 +12,10 @@ mod applications;
 mod audit;
 mod governance;
 mod live;
+mod triage;
 
 pub use live::SseRequestFactory;
+pub use triage::TRIAGE_PAGE;
 
 use std::future::Future;
 

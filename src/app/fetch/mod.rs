@@ -145,6 +145,14 @@ pub async fn fetch(
         Query::RevokeAccess { id } => {
             Data::AccessRevoked(Box::new(client.revoke_access_request(&id).await?))
         }
+        // A console API without the triage extension has nothing to offer here.
+        Query::Triage { stuck_after } => match client.list_all_triage(stuck_after).await {
+            Ok(items) => Data::Triage(items),
+            Err(e) if matches!(e.status(), Some(404 | 405)) => {
+                return Err(ApiError::not_offered(crate::words::TRIAGE_OFFERED));
+            }
+            Err(e) => return Err(e),
+        },
     })
 }
 
@@ -254,8 +262,34 @@ async fn highlight_off_task(text: String) -> crate::widgets::highlight::Highligh
         .unwrap_or_else(|_| crate::widgets::highlight::Highlighted::plain(&fallback))
 }
 
-/// Every name the palette completes over.
+/// Every name the palette completes over, in one request to `GET /api/v1/catalog`; a
+/// server without it (404, 405) is read the old way, Environment by Environment.
 async fn catalog(client: &ApiClient) -> Result<Catalog, ApiError> {
+    match client.catalog_names().await {
+        Ok(names) => {
+            let mut applications: Vec<(String, String)> = names
+                .applications
+                .into_iter()
+                .map(|a| (a.environment, a.name))
+                .collect();
+            applications.sort();
+            let mut environments = names.environments;
+            environments.sort();
+            Ok(Catalog {
+                orgs: names.orgs,
+                environments,
+                applications,
+                blueprints: names.blueprints,
+            })
+        }
+        Err(e) if matches!(e.status(), Some(404 | 405)) => catalog_one_by_one(client).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// The catalogue read one Organization and one Environment at a time (a server without
+/// `GET /api/v1/catalog`).
+async fn catalog_one_by_one(client: &ApiClient) -> Result<Catalog, ApiError> {
     let orgs: Vec<String> = client
         .list_all_orgs()
         .await?

@@ -291,6 +291,7 @@ fn app(w: &mut World, env: &str, name: &str, version: &str, pods: u32, at: DateT
             outcome: DeployOutcome::Succeeded,
         }],
         regions: vec![],
+        status_since: None,
     };
     w.apps
         .entry(env.to_string())

@@ -19,7 +19,7 @@ pub(super) fn routes() -> Router<SharedSandbox> {
 }
 
 /// A private Blueprint is visible to whoever may read its owner Org.
-fn visible(caller: &Caller, bp: &BlueprintRecord) -> bool {
+pub(super) fn visible(caller: &Caller, bp: &BlueprintRecord) -> bool {
     bp.blueprint.visibility != Visibility::Private || caller.can_read_org(&bp.blueprint.owner)
 }
 

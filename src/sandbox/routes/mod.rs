@@ -1,6 +1,6 @@
 //! The console API's resource routes under `/api/v1`: Organizations and Environments,
 //! Applications with their detail tabs, actions, installs and uninstalls, Blueprints,
-//! and the audit log. (Promotions, policies, access requests, live events and operation
+//! the audit log, and the cross-Organization reads (triage, the catalogue of names). (Promotions, policies, access requests, live events and operation
 //! logs are routed by their own modules.)
 //!
 //! Every route takes a [`Caller`](crate::sandbox::authz::Caller) and checks its role;
@@ -13,6 +13,7 @@ mod blueprints;
 pub mod extract;
 mod orgs;
 pub mod paging;
+pub mod triage;
 
 use axum::Router;
 
@@ -34,6 +35,7 @@ pub fn router() -> Router<SharedSandbox> {
         .merge(actions::routes())
         .merge(blueprints::routes())
         .merge(audit::routes())
+        .merge(triage::routes())
 }
 
 /// What a mutation acted on, for its audit record.

@@ -109,6 +109,7 @@ impl AppRecord {
             pods: Vec::new(),
             history,
             regions: Vec::new(),
+            status_since: None,
         };
         rec.layout_pods(spec.restarts, spec.deployed_at);
         rec
@@ -123,6 +124,9 @@ impl AppRecord {
         detail: impl Into<String>,
         now: Timestamp,
     ) -> Application {
+        if self.app.status != status {
+            self.status_since = Some(now);
+        }
         self.app.status = status;
         self.app.status_detail = detail.into();
         self.app.pods.ready = ready_for(status, self.app.pods.total);
@@ -328,6 +332,7 @@ impl World {
         let now = self.now();
         let rec = self.app_mut(env, app)?;
         rec.app.status = status;
+        rec.status_since = Some(now);
         rec.app.status_detail = detail.into();
         rec.app.operation_id = Some(op.clone());
         rec.app.progress = Some(Progress {

@@ -229,6 +229,7 @@ mod tests {
             pods: vec![],
             history: vec![],
             regions: vec![],
+            status_since: None,
         }
     }
 

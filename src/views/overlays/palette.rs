@@ -4,7 +4,7 @@
 //! the catalogue, `org NAME`, `bp ORG/NAME`, `deployment ID` (or `dep ID`), `jobs ID`
 //! (the provisioning service may list no runs to complete over, so these are offered
 //! first as typed), `promotion ID` (as typed), `deployments`, `inbox`, `home`, `help`,
-//! `persona`, `quit`.
+//! `persona`, `quit`, `triage`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo::pattern::{CaseMatching, Normalization, Pattern};
@@ -76,6 +76,10 @@ fn commands() -> Vec<Item> {
         Item {
             label: "inbox".into(),
             choice: Choice::Go(Target::Inbox),
+        },
+        Item {
+            label: "triage".into(),
+            choice: Choice::Go(Target::Triage),
         },
         run("help", Action::Help),
         run("persona", Action::SwitchPersona),
@@ -478,6 +482,12 @@ mod tests {
         assert_eq!(
             p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
             OverlayOutcome::Go(Target::Deployments)
+        );
+        let mut p = palette_with_catalog();
+        typed(&mut p, "triage");
+        assert_eq!(
+            p.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            OverlayOutcome::Go(Target::Triage)
         );
         let (mut p, _) = Palette::open(&mut n, crate::views::Scope::ALL);
         assert_eq!(

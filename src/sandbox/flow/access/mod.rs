@@ -59,7 +59,7 @@ impl World {
             || (ty != EnvType::Prod && caller.has_org_role(RoleName::OrgAdmin, &org))
     }
 
-    fn may_see(&self, caller: &Caller, req: &AccessRequest) -> bool {
+    pub(crate) fn may_see(&self, caller: &Caller, req: &AccessRequest) -> bool {
         if req.requester == caller.persona || self.may_decide(caller, &req.environment) {
             return true;
         }
