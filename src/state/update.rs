@@ -684,9 +684,21 @@ fn on_live(state: &mut State, live: LiveMsg) -> Vec<Effect> {
             if let (LiveEvent::AccessUpdated(r), Some(me)) = (&event, &state.session.me) {
                 let me = me.sub.clone();
                 state.grants.on_request(&me, r);
-                // My own request moved (an approver decided it, it ran out): said at once.
-                if r.requester == me && r.state != crate::model::AccessState::Pending {
-                    let bad = r.state != crate::model::AccessState::Granted;
+                // My own request moved by someone else (an approver decided or revoked it)
+                // or by time (it ran out): said at once. What I did myself (or policy did at
+                // once) is said by the answer to my own request instead.
+                use crate::model::AccessState as S;
+                let by_other = r
+                    .decided_by
+                    .as_deref()
+                    .is_some_and(|b| b != me && b != "policy");
+                let announce = match r.state {
+                    S::Granted | S::Denied | S::Revoked => by_other,
+                    S::Expired => true,
+                    _ => false,
+                };
+                if r.requester == me && announce {
+                    let bad = r.state != S::Granted;
                     notice(state, &words::my_access_moved(r), bad);
                 }
             }
