@@ -150,6 +150,12 @@ actions! {
     Suspend = "suspend", mutating = false;
     /// Revoke the selected live access grant before it ends (asks first)
     RevokeAccess = "revoke-access", mutating = true;
+    /// Edit the audit trail's filters (actor, action, target, outcome, ticket, time range)
+    EditFilters = "edit-filters", mutating = false;
+    /// Load the next, older page of the list
+    LoadMore = "load-more", mutating = false;
+    /// Open the audit trail (of the Application, from an Application)
+    Audit = "audit", mutating = false;
 }
 
 impl Action {

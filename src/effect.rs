@@ -140,6 +140,8 @@ pub enum Query {
     },
     /// Revoke an access request before it ends (a `DELETE`; the answer is the request).
     RevokeAccess { id: String },
+    /// One page of the audit trail (`cursor` set: an older page).
+    Audit(crate::model::AuditQuery),
 }
 
 /// The most a copy to the clipboard (OSC 52) carries.

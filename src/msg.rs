@@ -85,6 +85,8 @@ pub enum Data {
     KubeYaml(Box<Result<Highlighted, String>>),
     /// An access request was revoked.
     AccessRevoked(Box<crate::model::AccessRequest>),
+    /// A page of the audit trail.
+    Audit(Box<crate::model::AuditTrail>),
 }
 
 /// What waits for me, item by item.

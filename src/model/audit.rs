@@ -27,7 +27,7 @@ pub struct AuditRecord {
 }
 
 /// Filters of `GET /api/v1/audit`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
@@ -45,4 +45,15 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+}
+
+/// A page of the audit trail as the console shows it, whichever API answered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditTrail {
+    /// Newest first.
+    pub items: Vec<AuditRecord>,
+    /// Where the next (older) page starts, if there is one.
+    pub next_cursor: Option<String>,
+    /// The Sovereign speaks catalyst-api, whose audit holds only RBAC changes.
+    pub rbac_only: bool,
 }

@@ -18,9 +18,11 @@
 //! - [`promotion`]: one promotion: its policy explained, reviews, diff; reviewing it; and
 //!   the way to open one from an Application.
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
+//! - [`audit`]: the audit trail, filtered, followed live, paged back and exported.
 
 pub mod access;
 pub mod app;
+pub mod audit;
 pub mod blueprint;
 pub mod deployment;
 pub mod deployments;
@@ -139,18 +141,22 @@ pub enum Target {
         kind: crate::kube::RowKind,
         name: String,
     },
+    /// The audit trail, its filter form filled with `filters` (`actor=… target=…`).
+    Audit {
+        filters: String,
+    },
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
     /// (across every Organization), `blueprint/ORG/NAME`, `deployments`,
     /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT`, `operation/ID`, `inbox`,
-    /// `promotion/ID`, `kube/ENV` or `kube/ENV/APP`.
+    /// `promotion/ID`, `kube/ENV` or `kube/ENV/APP`, `audit` or `audit/ENV/APP`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV or kube/ENV/APP"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV or kube/ENV/APP, audit or audit/ENV/APP"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -202,6 +208,12 @@ impl Target {
                 }
             }
             ["promotion" | "pr", id] => Target::Promotion(id.to_string()),
+            ["audit"] => Target::Audit {
+                filters: String::new(),
+            },
+            ["audit", env, app] => Target::Audit {
+                filters: audit::filters::of_application(env, app),
+            },
             _ => return Err(bad()),
         })
     }
@@ -456,6 +468,8 @@ pub enum Route {
     Kube(Box<kube::KubeView>),
     /// One object inside a grant, as YAML.
     Yaml(Box<kube::yaml::YamlView>),
+    /// The audit trail.
+    Audit(Box<audit::AuditView>),
 }
 
 impl Route {
@@ -511,6 +525,7 @@ impl Route {
                 kind,
                 name,
             } => Route::Yaml(Box::new(kube::yaml::YamlView::new(grant, env, *kind, name))),
+            Target::Audit { filters } => Route::Audit(Box::new(audit::AuditView::new(filters))),
         }
     }
 
@@ -532,6 +547,7 @@ impl Route {
             Route::Promotion(v) => v.as_ref(),
             Route::Kube(v) => v.as_ref(),
             Route::Yaml(v) => v.as_ref(),
+            Route::Audit(v) => v.as_ref(),
         }
     }
 
@@ -553,6 +569,7 @@ impl Route {
             Route::Promotion(v) => v.as_mut(),
             Route::Kube(v) => v.as_mut(),
             Route::Yaml(v) => v.as_mut(),
+            Route::Audit(v) => v.as_mut(),
         }
     }
 }

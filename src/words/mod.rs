@@ -4,6 +4,7 @@
 
 mod access;
 mod allow;
+mod audit;
 mod kube;
 mod logs;
 mod promotions;
@@ -12,6 +13,7 @@ mod sign_in;
 
 pub use access::*;
 pub use allow::*;
+pub use audit::*;
 pub use kube::*;
 pub use logs::*;
 pub use promotions::*;

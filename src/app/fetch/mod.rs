@@ -145,6 +145,14 @@ pub async fn fetch(
         Query::RevokeAccess { id } => {
             Data::AccessRevoked(Box::new(client.revoke_access_request(&id).await?))
         }
+        Query::Audit(query) => {
+            let page = client.list_audit(&query).await?;
+            Data::Audit(Box::new(crate::model::AuditTrail {
+                items: page.items,
+                next_cursor: page.next_cursor,
+                rbac_only: false,
+            }))
+        }
     })
 }
 

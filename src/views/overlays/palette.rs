@@ -3,7 +3,7 @@
 //! work before the catalogue has arrived: `env NAME`, `app ENV/NAME` or `app NAME` inside
 //! the catalogue, `org NAME`, `bp ORG/NAME`, `deployment ID` (or `dep ID`), `jobs ID`
 //! (the provisioning service may list no runs to complete over, so these are offered
-//! first as typed), `promotion ID` (as typed), `deployments`, `inbox`, `home`, `help`,
+//! first as typed), `promotion ID` (as typed), `deployments`, `inbox`, `audit`, `home`, `help`,
 //! `persona`, `quit`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -76,6 +76,12 @@ fn commands() -> Vec<Item> {
         Item {
             label: "inbox".into(),
             choice: Choice::Go(Target::Inbox),
+        },
+        Item {
+            label: "audit".into(),
+            choice: Choice::Go(Target::Audit {
+                filters: String::new(),
+            }),
         },
         run("help", Action::Help),
         run("persona", Action::SwitchPersona),
