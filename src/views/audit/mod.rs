@@ -210,11 +210,16 @@ fn haystack(r: &AuditRecord) -> String {
     )
 }
 
-/// Adds `records` not held yet and keeps the trail newest first.
-fn merge(trail: &mut AuditTrail, records: &[AuditRecord]) {
+/// Adds `records` not held yet and keeps the trail newest first; `live` ones go before
+/// records of the same second (they happened after them).
+fn merge(trail: &mut AuditTrail, records: &[AuditRecord], live: bool) {
     for r in records {
         if !trail.items.iter().any(|h| h.id == r.id) {
-            trail.items.push(r.clone());
+            if live {
+                trail.items.insert(0, r.clone());
+            } else {
+                trail.items.push(r.clone());
+            }
         }
     }
     // Stable: records of one second keep the server's order.
@@ -284,8 +289,13 @@ impl View for AuditView {
             return Outcome::Ignored;
         }
         if !send {
-            // Esc: the text is kept for the next time the form opens.
-            self.draft = text;
+            // Thrown away: the form shows the filters applied again next time.
+            if text.trim().is_empty() {
+                self.draft = self.filters.text();
+                self.form_error = None;
+            } else {
+                self.draft = text;
+            }
             return Outcome::Done(Vec::new());
         }
         if !self.apply(&text, cx.now) {
@@ -308,7 +318,7 @@ impl View for AuditView {
                 Ok(Data::Audit(page)) => {
                     let id = self.selected_id();
                     if let Some(t) = self.trail.value_mut() {
-                        merge(t, &page.items);
+                        merge(t, &page.items, false);
                         t.next_cursor = page.next_cursor.clone();
                     }
                     self.reselect(id);
@@ -322,7 +332,7 @@ impl View for AuditView {
             Data::Audit(t) => {
                 let mut t = (**t).clone();
                 let items = std::mem::take(&mut t.items);
-                merge(&mut t, &items);
+                merge(&mut t, &items, false);
                 Some(t)
             }
             _ => None,
@@ -342,7 +352,7 @@ impl View for AuditView {
         let id = self.selected_id();
         let top = self.list.selected == 0;
         if let Some(t) = self.trail.value_mut() {
-            merge(t, std::slice::from_ref(record));
+            merge(t, std::slice::from_ref(record), true);
         }
         // At the top the newest stays selected; elsewhere the selection stays put.
         if top {

@@ -90,6 +90,15 @@ fn outcome_style(o: AuditOutcome, ui: &Ui) -> Style {
     }
 }
 
+/// A target as the table shows it: a path read in support mode without its
+/// `/api/v1/` (the detail line and the export keep it whole).
+fn short_target(target: &str) -> String {
+    target
+        .strip_prefix("/api/v1/")
+        .unwrap_or(target)
+        .to_string()
+}
+
 fn roles(r: &AuditRecord) -> String {
     let roles: Vec<&str> = r.roles.iter().map(|x| x.as_str()).collect();
     roles.join(",")
@@ -120,7 +129,7 @@ fn table(visible: &[&AuditRecord], v: &AuditView, frame: &mut Frame, body: Rect,
             cells.extend([
                 Cell::from(ticket),
                 Cell::from(r.action.clone()),
-                Cell::from(r.target.clone()),
+                Cell::from(short_target(&r.target)),
                 Cell::from(Span::styled(
                     r.outcome.as_str().to_string(),
                     outcome_style(r.outcome, ui),
@@ -145,9 +154,9 @@ fn table(visible: &[&AuditRecord], v: &AuditView, frame: &mut Frame, body: Rect,
                 Constraint::Length(18),
                 Constraint::Length(9),
                 Constraint::Length(16),
-                Constraint::Min(20),
+                Constraint::Fill(3),
                 Constraint::Length(7),
-                Constraint::Min(12),
+                Constraint::Fill(2),
             ],
         )
     } else {
@@ -157,8 +166,8 @@ fn table(visible: &[&AuditRecord], v: &AuditView, frame: &mut Frame, body: Rect,
                 Constraint::Length(11),
                 Constraint::Length(7),
                 Constraint::Length(8),
-                Constraint::Length(15),
-                Constraint::Min(12),
+                Constraint::Length(16),
+                Constraint::Fill(1),
                 Constraint::Length(7),
             ],
         )
@@ -166,12 +175,14 @@ fn table(visible: &[&AuditRecord], v: &AuditView, frame: &mut Frame, body: Rect,
     render_table(frame, body, ui, Row::new(titles), &widths, rows, &list);
 }
 
-/// The selected record in full, and where paging stands.
+/// The selected record in full (time, roles, reason, whole target; request id), and
+/// where paging stands.
 fn detail_lines(v: &AuditView, r: Option<&AuditRecord>, ui: &Ui) -> Vec<Line<'static>> {
     let dim = ui.style("text.dim");
     let text = ui.style("text");
     let sep = || Span::styled(format!("  {}  ", ui.glyphs.dot), dim);
     let mut first = Vec::new();
+    let mut second = Vec::new();
     if let Some(r) = r {
         first.extend([
             Span::styled(r.at.to_rfc3339_opts(SecondsFormat::Secs, true), text),
@@ -181,17 +192,20 @@ fn detail_lines(v: &AuditView, r: Option<&AuditRecord>, ui: &Ui) -> Vec<Line<'st
         if let Some(reason) = &r.reason {
             first.extend([sep(), Span::styled(reason.clone(), text)]);
         }
-        first.extend([
-            sep(),
-            Span::styled(format!("{} ", words::AUDIT_REQUEST), dim),
-            Span::styled(r.request_id.clone(), text),
-        ]);
+        first.extend([sep(), Span::styled(r.target.clone(), text)]);
+        if !r.request_id.is_empty() {
+            second.extend([
+                Span::styled(format!("{} ", words::AUDIT_REQUEST), dim),
+                Span::styled(r.request_id.clone(), text),
+                sep(),
+            ]);
+        }
     }
     let shown = v.visible().len();
-    let mut second = vec![
+    second.extend([
         Span::styled(words::audit_count(shown, v.loaded()), dim),
         sep(),
-    ];
+    ]);
     if v.loading_more() {
         second.push(Span::styled(words::AUDIT_LOADING_OLDER, ui.style("title")));
     } else if let Some(p) = &v.more_problem {
