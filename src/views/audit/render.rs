@@ -104,74 +104,101 @@ fn roles(r: &AuditRecord) -> String {
     roles.join(",")
 }
 
+/// A column of the table, in the order of [`words::AUDIT_COLUMNS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Time,
+    Actor,
+    Roles,
+    Ticket,
+    Action,
+    Target,
+    Outcome,
+    Reason,
+}
+
+/// The columns shown and their widths: roles and reason only where it is wide; no
+/// roles or ticket on catalyst-api, which records neither (its actors are emails).
+fn columns(wide: bool, rbac_only: bool) -> Vec<(Col, Constraint)> {
+    use Constraint::{Fill, Length};
+    match (wide, rbac_only) {
+        (true, false) => vec![
+            (Col::Time, Length(19)),
+            (Col::Actor, Length(10)),
+            (Col::Roles, Length(16)),
+            (Col::Ticket, Length(9)),
+            (Col::Action, Length(18)),
+            (Col::Target, Fill(3)),
+            (Col::Outcome, Length(7)),
+            (Col::Reason, Fill(2)),
+        ],
+        (true, true) => vec![
+            (Col::Time, Length(19)),
+            (Col::Actor, Length(16)),
+            (Col::Action, Length(18)),
+            (Col::Target, Fill(3)),
+            (Col::Outcome, Length(7)),
+            (Col::Reason, Fill(3)),
+        ],
+        (false, false) => vec![
+            (Col::Time, Length(11)),
+            (Col::Actor, Length(7)),
+            (Col::Ticket, Length(8)),
+            (Col::Action, Length(16)),
+            (Col::Target, Fill(1)),
+            (Col::Outcome, Length(7)),
+        ],
+        (false, true) => vec![
+            (Col::Time, Length(11)),
+            (Col::Actor, Length(14)),
+            (Col::Action, Length(18)),
+            (Col::Target, Fill(1)),
+            (Col::Outcome, Length(7)),
+        ],
+    }
+}
+
+fn cell(col: Col, r: &AuditRecord, wide: bool, ui: &Ui) -> Cell<'static> {
+    let dim = ui.style("text.dim");
+    match col {
+        Col::Time => {
+            let full = r.at.to_rfc3339_opts(SecondsFormat::Secs, true);
+            Cell::from(if wide {
+                full.replace('T', " ").trim_end_matches('Z').to_string()
+            } else {
+                full.get(5..16).unwrap_or(&full).replace('T', " ")
+            })
+        }
+        Col::Actor => Cell::from(r.actor.clone()),
+        Col::Roles => Cell::from(Span::styled(roles(r), dim)),
+        Col::Ticket => Cell::from(match &r.support_ticket {
+            Some(t) => Span::styled(t.clone(), ui.style("warning")),
+            None => Span::styled(words::AUDIT_NO_TICKET, dim),
+        }),
+        Col::Action => Cell::from(r.action.clone()),
+        Col::Target => Cell::from(short_target(&r.target)),
+        Col::Outcome => Cell::from(Span::styled(
+            r.outcome.as_str().to_string(),
+            outcome_style(r.outcome, ui),
+        )),
+        Col::Reason => Cell::from(Span::styled(r.reason.clone().unwrap_or_default(), dim)),
+    }
+}
+
 fn table(visible: &[&AuditRecord], v: &AuditView, frame: &mut Frame, body: Rect, ui: &Ui) {
     let mut list = v.list;
     list.scroll_into_view(visible_rows(body));
     let wide = body.width >= WIDE;
-    let dim = ui.style("text.dim");
+    let cols = columns(wide, v.rbac_only());
     let rows = visible[window(&list, body, visible.len())]
         .iter()
-        .map(|r| {
-            let full = r.at.to_rfc3339_opts(SecondsFormat::Secs, true);
-            let time = if wide {
-                full.replace('T', " ").trim_end_matches('Z').to_string()
-            } else {
-                full.get(5..16).unwrap_or(&full).replace('T', " ")
-            };
-            let ticket = match &r.support_ticket {
-                Some(t) => Span::styled(t.clone(), ui.style("warning")),
-                None => Span::styled(words::AUDIT_NO_TICKET, dim),
-            };
-            let mut cells = vec![Cell::from(time), Cell::from(r.actor.clone())];
-            if wide {
-                cells.push(Cell::from(Span::styled(roles(r), dim)));
-            }
-            cells.extend([
-                Cell::from(ticket),
-                Cell::from(r.action.clone()),
-                Cell::from(short_target(&r.target)),
-                Cell::from(Span::styled(
-                    r.outcome.as_str().to_string(),
-                    outcome_style(r.outcome, ui),
-                )),
-            ]);
-            if wide {
-                cells.push(Cell::from(Span::styled(
-                    r.reason.clone().unwrap_or_default(),
-                    dim,
-                )));
-            }
-            Row::new(cells)
-        })
+        .map(|r| Row::new(cols.iter().map(|(c, _)| cell(*c, r, wide, ui))))
         .collect();
-    let c = words::AUDIT_COLUMNS;
-    let (titles, widths): (Vec<&str>, Vec<Constraint>) = if wide {
-        (
-            c.to_vec(),
-            vec![
-                Constraint::Length(19),
-                Constraint::Length(8),
-                Constraint::Length(18),
-                Constraint::Length(9),
-                Constraint::Length(16),
-                Constraint::Fill(3),
-                Constraint::Length(7),
-                Constraint::Fill(2),
-            ],
-        )
-    } else {
-        (
-            vec![c[0], c[1], c[3], c[4], c[5], c[6]],
-            vec![
-                Constraint::Length(11),
-                Constraint::Length(7),
-                Constraint::Length(8),
-                Constraint::Length(16),
-                Constraint::Fill(1),
-                Constraint::Length(7),
-            ],
-        )
-    };
+    let titles: Vec<&str> = cols
+        .iter()
+        .map(|(c, _)| words::AUDIT_COLUMNS[*c as usize])
+        .collect();
+    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| *w).collect();
     render_table(frame, body, ui, Row::new(titles), &widths, rows, &list);
 }
 
