@@ -223,7 +223,7 @@ fn merge(trail: &mut AuditTrail, records: &[AuditRecord], live: bool) {
         }
     }
     // Stable: records of one second keep the server's order.
-    trail.items.sort_by(|a, b| b.at.cmp(&a.at));
+    trail.items.sort_by_key(|r| std::cmp::Reverse(r.at));
 }
 
 impl View for AuditView {
