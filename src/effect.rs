@@ -242,6 +242,16 @@ pub enum Effect {
     Remember { deployment: String },
     /// Leave the console.
     Quit,
+    /// Export the audit trail the console API answers for `query` (every page, as
+    /// NDJSON), keeping the records that pass `keep` and the free-text `words`, to a new
+    /// file at `path` (never overwriting); the answer is a notice saying where and how
+    /// many lines, or why not.
+    ExportAudit {
+        path: std::path::PathBuf,
+        query: crate::model::AuditQuery,
+        keep: Box<crate::model::AuditFilters>,
+        words: String,
+    },
 }
 
 /// A code the operator pasted to finish a sign-in. It is a secret until exchanged: `Debug`

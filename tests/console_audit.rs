@@ -108,3 +108,65 @@ async fn an_org_developer_is_told_who_may_read_the_trail() {
     assert!(screen.contains("Restricted"), "{screen}");
     assert!(screen.contains("security-officer"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_reads_the_ndjson_path_keeps_the_filters_and_never_overwrites() {
+    use catalyst_tui::app::save::{Exported, export_audit};
+    use catalyst_tui::model::{AuditFilters, AuditRecord};
+
+    let sb = contract_support::start().await;
+    let mut agent = Headless::sandbox_with_ticket(
+        &sb.base_url,
+        "support",
+        Some(TICKET),
+        (100, 30),
+        Target::Org("digital-channels".into()),
+    );
+    agent.settle(LIMIT).await.unwrap();
+    let khalid = contract_support::sign_in(&sb, "khalid").await;
+    let keep = AuditFilters {
+        ticket: Some(TICKET.into()),
+        ..AuditFilters::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let asked = dir.path().join("catalyst-audit-20261208-000000.ndjson");
+    let query = keep.query(None, 100);
+    let Exported::Done {
+        path,
+        lines,
+        skipped: 0,
+        cut: None,
+    } = export_audit(&khalid, &asked, &query, &keep, "").await
+    else {
+        panic!("the export failed")
+    };
+    assert_eq!(path, asked);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let records: Vec<AuditRecord> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), lines);
+    assert!(lines > 0);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.support_ticket.as_deref() == Some(TICKET))
+    );
+    assert!(
+        records.windows(2).all(|w| w[0].at <= w[1].at),
+        "oldest first"
+    );
+    // Only what the free-text words keep; and beside the first file, never over it.
+    let Exported::Done { path, lines, .. } =
+        export_audit(&khalid, &asked, &query, &keep, "digital-channels-prod").await
+    else {
+        panic!("the export failed")
+    };
+    assert_eq!(
+        path.file_name().unwrap().to_string_lossy(),
+        "catalyst-audit-20261208-000000-2.ndjson"
+    );
+    assert!(lines < records.len(), "{lines}");
+    assert_eq!(std::fs::read_to_string(&asked).unwrap(), text);
+}

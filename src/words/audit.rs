@@ -84,3 +84,15 @@ pub fn audit_count(shown: usize, loaded: usize) -> String {
 pub fn audit_export_name(stamp: &str) -> String {
     format!("catalyst-audit-{stamp}.ndjson")
 }
+
+/// An export that wrote some lines but not all.
+pub fn audit_export_partial(path: &str, lines: usize, skipped: usize, cut: Option<&str>) -> String {
+    let mut s = crate::words::log_saved(path, lines);
+    if skipped > 0 {
+        s.push_str(&format!(" {skipped} unreadable record(s) left out."));
+    }
+    if let Some(why) = cut {
+        s.push_str(&format!(" The export stopped: {why}"));
+    }
+    s
+}

@@ -17,7 +17,7 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -112,7 +112,7 @@ impl AuditView {
             .map(|t| {
                 t.items
                     .iter()
-                    .filter(|r| self.filters.matches(r) && self.filter.matches(&haystack(r)))
+                    .filter(|r| self.filters.matches(r) && self.filter.matches(&r.haystack()))
                     .collect()
             })
             .unwrap_or_default()
@@ -144,7 +144,9 @@ impl AuditView {
         let Some(cursor) = self.trail.value().and_then(|t| t.next_cursor.clone()) else {
             return Vec::new();
         };
-        let (request, effect) = cx.fetch(Query::Audit(self.filters.query(Some(cursor))));
+        let (request, effect) = cx.fetch(Query::Audit(
+            self.filters.query(Some(cursor), filters::PAGE),
+        ));
         self.more = Some(request);
         self.more_problem = None;
         vec![effect]
@@ -180,6 +182,30 @@ impl AuditView {
         out
     }
 
+    /// `w`: the filtered trail to a new file. The console API exports it all as NDJSON
+    /// (read by the runner, every page, with the same filters and `/` words); the RBAC
+    /// audit of catalyst-api has no export, so the rows loaded are written.
+    fn export(&self, cx: &Cx) -> Outcome {
+        if self.trail.value().is_none() {
+            return Outcome::Say(words::AUDIT_NOTHING_TO_EXPORT.to_string());
+        }
+        let stamp = cx.now.format("%Y%m%d-%H%M%S").to_string();
+        let path = std::path::PathBuf::from(words::audit_export_name(&stamp));
+        if !self.rbac_only() {
+            return Outcome::Done(vec![Effect::ExportAudit {
+                path,
+                query: self.filters.query(None, filters::PAGE),
+                keep: Box::new(self.filters.clone()),
+                words: self.filter.text.clone(),
+            }]);
+        }
+        let contents = self.export_lines();
+        if contents.is_empty() {
+            return Outcome::Say(words::AUDIT_NOTHING_TO_EXPORT.to_string());
+        }
+        Outcome::Done(vec![Effect::SaveFile { path, contents }])
+    }
+
     /// Keeps the selection on the record it was on after the rows changed.
     fn reselect(&mut self, id: Option<String>) {
         let visible = self.visible();
@@ -191,23 +217,6 @@ impl AuditView {
     fn selected_id(&self) -> Option<String> {
         self.visible().get(self.list.selected).map(|r| r.id.clone())
     }
-}
-
-/// What the `/` filter looks through.
-fn haystack(r: &AuditRecord) -> String {
-    let roles: Vec<&str> = r.roles.iter().map(|x| x.as_str()).collect();
-    format!(
-        "{} {} {} {} {} {} {} {} {}",
-        r.at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        r.actor,
-        roles.join(" "),
-        r.support_ticket.as_deref().unwrap_or_default(),
-        r.action,
-        r.target,
-        r.outcome,
-        r.reason.as_deref().unwrap_or_default(),
-        r.request_id
-    )
 }
 
 /// Adds `records` not held yet and keeps the trail newest first; `live` ones go before
@@ -236,7 +245,7 @@ impl View for AuditView {
     }
 
     fn load(&mut self, cx: &mut Cx) -> Vec<Effect> {
-        let (request, effect) = cx.fetch(Query::Audit(self.filters.query(None)));
+        let (request, effect) = cx.fetch(Query::Audit(self.filters.query(None, filters::PAGE)));
         self.trail.start(request);
         self.more = None;
         self.more_problem = None;
@@ -269,17 +278,7 @@ impl View for AuditView {
                     Outcome::Done(Vec::new())
                 }
             }
-            Action::Save => {
-                let contents = self.export_lines();
-                if contents.is_empty() {
-                    return Outcome::Say(words::AUDIT_NOTHING_TO_EXPORT.to_string());
-                }
-                let stamp = cx.now.format("%Y%m%d-%H%M%S").to_string();
-                Outcome::Done(vec![Effect::SaveFile {
-                    path: std::path::PathBuf::from(words::audit_export_name(&stamp)),
-                    contents,
-                }])
-            }
+            Action::Save => self.export(cx),
             _ => Outcome::Ignored,
         }
     }
@@ -364,7 +363,7 @@ impl View for AuditView {
     }
 
     fn scope(&self) -> Scope {
-        self.filters.scope()
+        filters::scope(&self.filters)
     }
 
     fn filter(&self) -> Option<&Filter> {

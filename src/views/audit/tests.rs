@@ -172,7 +172,7 @@ fn the_form_parses_every_filter_and_relative_times() {
     );
     assert_eq!(filters::parse("  ", now), Ok(AuditFilters::default()));
     // The server is asked what it filters; the rest stays with the rows.
-    let q = f.query(None);
+    let q = f.query(None, filters::PAGE);
     assert_eq!(q.actor.as_deref(), Some("omar"));
     assert_eq!(q.action.as_deref(), Some("promotion"));
     assert_eq!(q.environment.as_deref(), Some("digital-channels-prod"));
@@ -368,23 +368,54 @@ fn live_records_that_pass_are_prepended() {
 }
 
 #[test]
-fn w_exports_the_filtered_trail_as_ndjson_to_a_new_file() {
-    let (mut s, _) = audit((100, 30), "target=digital-channels-prod", trail());
+fn w_exports_the_filtered_trail_through_the_ndjson_export() {
+    let (mut s, _) = audit(
+        (100, 30),
+        "actor=omar target=digital-channels-prod",
+        trail(),
+    );
+    // The `/` words go with it.
+    press(&mut s, '/');
+    type_text(&mut s, "review");
+    key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
     let effects = press(&mut s, 'w');
-    let [Effect::SaveFile { path, contents }] = effects.as_slice() else {
+    let [
+        Effect::ExportAudit {
+            path,
+            query,
+            keep,
+            words,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(
         path.to_string_lossy(),
         "catalyst-audit-20261122-100000.ndjson"
     );
+    assert_eq!(query.actor.as_deref(), Some("omar"));
+    assert_eq!(query.cursor, None, "from the newest, every page");
+    assert_eq!(keep.target.as_deref(), Some("digital-channels-prod"));
+    assert_eq!(words, "review");
+}
+
+#[test]
+fn without_an_export_the_loaded_rows_are_written_as_json_lines() {
+    let mut t = trail();
+    t.rbac_only = true;
+    let (mut s, _) = audit((100, 30), "target=digital-channels-prod", t);
+    let effects = press(&mut s, 'w');
+    let [Effect::SaveFile { path, contents }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
     let lines: Vec<AuditRecord> = contents
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let ids: Vec<&str> = lines.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["au-2", "au-3", "au-4"], "oldest first, filtered");
-    // The runner never overwrites: a second export goes beside the first.
+    // Never overwriting: a second export goes beside the first.
     let dir = tempfile::tempdir().unwrap();
     let at = dir.path().join(path);
     let (first, n) = crate::app::save::save_new(&at, contents).unwrap();
@@ -394,8 +425,11 @@ fn w_exports_the_filtered_trail_as_ndjson_to_a_new_file() {
         second.file_name().unwrap().to_string_lossy(),
         "catalyst-audit-20261122-100000-2.ndjson"
     );
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), *contents);
     // Nothing passes: nothing written, and said.
-    let (mut s, _) = audit((100, 30), "actor=nobody", trail());
+    let mut t = trail();
+    t.rbac_only = true;
+    let (mut s, _) = audit((100, 30), "actor=nobody", t);
     assert!(press(&mut s, 'w').is_empty());
     assert_eq!(said(&s), words::AUDIT_NOTHING_TO_EXPORT);
 }
