@@ -75,9 +75,9 @@ impl Exported {
             Exported::Done {
                 path,
                 lines,
-                skipped,
+                skipped: 0,
                 cut: None,
-            } if skipped == 0 => {
+            } => {
                 Msg::Info(crate::words::log_saved(&path.display().to_string(), lines))
             }
             Exported::Done {
