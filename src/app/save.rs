@@ -77,9 +77,7 @@ impl Exported {
                 lines,
                 skipped: 0,
                 cut: None,
-            } => {
-                Msg::Info(crate::words::log_saved(&path.display().to_string(), lines))
-            }
+            } => Msg::Info(crate::words::log_saved(&path.display().to_string(), lines)),
             Exported::Done {
                 path,
                 lines,

@@ -112,7 +112,10 @@ impl AuditView {
             .map(|t| {
                 t.items
                     .iter()
-                    .filter(|r| self.filters.matches(r) && self.filter.matches(&r.haystack()))
+                    .filter(|r| {
+                        self.filters.matches(r)
+                            && (!self.filter.is_active() || self.filter.matches(&r.haystack()))
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -222,8 +225,10 @@ impl AuditView {
 /// Adds `records` not held yet and keeps the trail newest first; `live` ones go before
 /// records of the same second (they happened after them).
 fn merge(trail: &mut AuditTrail, records: &[AuditRecord], live: bool) {
+    let mut held: std::collections::HashSet<String> =
+        trail.items.iter().map(|h| h.id.clone()).collect();
     for r in records {
-        if !trail.items.iter().any(|h| h.id == r.id) {
+        if held.insert(r.id.clone()) {
             if live {
                 trail.items.insert(0, r.clone());
             } else {
