@@ -160,6 +160,12 @@ actions! {
     OpenPromotion = "open-promotion", mutating = false;
     /// Open the selected problem's provisioning run
     OpenRun = "open-run", mutating = false;
+    /// Edit the audit trail's filters (actor, action, target, outcome, ticket, time range)
+    EditFilters = "edit-filters", mutating = false;
+    /// Load the next, older page of the list
+    LoadMore = "load-more", mutating = false;
+    /// Open the audit trail (of the Application, from an Application)
+    Audit = "audit", mutating = false;
 }
 
 impl Action {

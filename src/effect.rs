@@ -143,6 +143,8 @@ pub enum Query {
     /// What is broken across every Organization, in one request (the triage view);
     /// `stuck_after` in minutes, the server's default when `None`.
     Triage { stuck_after: Option<u32> },
+    /// One page of the audit trail (`cursor` set: an older page).
+    Audit(crate::model::AuditQuery),
 }
 
 /// The most a copy to the clipboard (OSC 52) carries.
@@ -243,6 +245,16 @@ pub enum Effect {
     Remember { deployment: String },
     /// Leave the console.
     Quit,
+    /// Export the audit trail the console API answers for `query` (every page, as
+    /// NDJSON), keeping the records that pass `keep` and the free-text `words`, to a new
+    /// file at `path` (never overwriting); the answer is a notice saying where and how
+    /// many lines, or why not.
+    ExportAudit {
+        path: std::path::PathBuf,
+        query: crate::model::AuditQuery,
+        keep: Box<crate::model::AuditFilters>,
+        words: String,
+    },
 }
 
 /// A code the operator pasted to finish a sign-in. It is a secret until exchanged: `Debug`

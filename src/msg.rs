@@ -87,6 +87,8 @@ pub enum Data {
     AccessRevoked(Box<crate::model::AccessRequest>),
     /// What is broken across every Organization, worst and oldest first.
     Triage(Vec<crate::model::TriageItem>),
+    /// A page of the audit trail.
+    Audit(Box<crate::model::AuditTrail>),
 }
 
 /// What waits for me, item by item.

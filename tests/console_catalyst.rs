@@ -367,3 +367,39 @@ async fn a_short_watch_is_rearmed_until_every_component_is_installed() {
             .all(|s| s == "installed")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_of_a_catalyst_sovereign_is_its_rbac_audit() {
+    let sb = start(0.0).await;
+    let mut c = Headless::with_client(
+        client_as(&sb, "admin", None).await,
+        (120, 40),
+        Target::parse_link("audit").unwrap(),
+    );
+    c.settle(LIMIT).await.unwrap();
+    let screen = c.screen(&ui());
+    assert!(screen.contains("RBAC changes only"), "{screen}");
+    assert!(screen.contains("rbac-grant-created"), "{screen}");
+    assert!(screen.contains("system@openova"), "{screen}");
+    let Route::Audit(v) = c.state.top() else {
+        panic!("not the audit view")
+    };
+    assert!(v.rbac_only());
+    let rows = v.visible();
+    assert!(rows.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
+    assert!(
+        rows.iter().any(|r| r.target.contains("khalid")
+            && r.reason.as_deref().unwrap_or("").contains("tier operator")),
+        "{rows:?}"
+    );
+
+    // Below tier admin: restricted.
+    let mut c = Headless::with_client(
+        client_as(&sb, "layla", None).await,
+        (80, 24),
+        Target::parse_link("audit").unwrap(),
+    );
+    c.settle(LIMIT).await.unwrap();
+    let screen = c.screen(&ui());
+    assert!(screen.contains("Restricted"), "{screen}");
+}

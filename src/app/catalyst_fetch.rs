@@ -3,7 +3,8 @@
 //! and how their answers become the same `Data` the views already render.
 //!
 //! Browse queries are answered (Orgs, Org, Environments, Applications, Application, the
-//! Overview/Settings and Topology tabs, the palette's Catalog, BlueprintUsage); everything
+//! Overview/Settings and Topology tabs, the palette's Catalog, BlueprintUsage, and the
+//! audit as catalyst-api keeps it: RBAC changes only, said in the view); everything
 //! catalyst-api has no data for answers [`ApiError::NotOffered`], never invented data.
 //! Must not hold state between calls: the runner may keep the [`Sovereign`] it resolved
 //! and call [`fetch_with`].
@@ -125,6 +126,7 @@ pub async fn fetch_with(
         Query::BlueprintUsage { org, blueprint } => {
             Data::BlueprintUsage(Box::new(usage(client, id, &org, &blueprint).await?))
         }
+        Query::Audit(q) => Data::Audit(Box::new(rbac_audit(client, id, &q).await?)),
         // Everything else was answered by `not_offered` above.
         _ => return Err(ApiError::not_offered("this view")),
     })
@@ -390,5 +392,41 @@ async fn usage(
         blueprint: blueprint.to_string(),
         latest_version: latest.get(blueprint).cloned().unwrap_or_default(),
         usages,
+    })
+}
+
+/// Most records one RBAC audit page asks for (catalyst-api's own limit).
+const RBAC_AUDIT_LIMIT: u32 = 500;
+
+/// A page of the audit from catalyst-api's RBAC audit: the actor, `since` and a whole
+/// audit type (as `action`) are its filters, `cursor` is its offset; the other filters
+/// apply to the rows in the view.
+async fn rbac_audit(
+    client: &ApiClient,
+    id: &str,
+    q: &crate::model::AuditQuery,
+) -> Result<crate::model::AuditTrail, ApiError> {
+    let query = crate::api::catalyst::client::RbacAuditQuery {
+        limit: Some(q.limit.unwrap_or(RBAC_AUDIT_LIMIT).min(RBAC_AUDIT_LIMIT)),
+        offset: q.cursor.as_deref().and_then(|c| c.parse().ok()),
+        actor: q.actor.clone(),
+        since: q
+            .since
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        kind: q.action.clone().filter(|a| a.starts_with("rbac-")),
+    };
+    let page = client.catalyst_rbac_audit(id, &query).await?;
+    let next_cursor = page
+        .has_more
+        .then(|| match &page.next_offset {
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        })
+        .flatten();
+    Ok(crate::model::AuditTrail {
+        items: page.items.iter().map(adapt::audit_record).collect(),
+        next_cursor,
+        rbac_only: true,
     })
 }

@@ -291,6 +291,23 @@ impl Runner {
                     });
                 }
             }
+            Effect::ExportAudit {
+                path,
+                query,
+                keep,
+                words,
+            } => {
+                let Some(client) = self.client.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let msg = super::save::export_audit(&client, &path, &query, &keep, &words)
+                        .await
+                        .message(&path);
+                    let _ = tx.send(Event::Msg(msg)).await;
+                });
+            }
             Effect::Suspend | Effect::Copy(_) | Effect::Quit | Effect::RunShell => {}
         }
     }

@@ -512,6 +512,7 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
             });
             chain.push(target.clone());
         }
+        Target::Audit { .. } => chain.push(target.clone()),
     }
     state.routes.truncate(1);
     for t in &chain {

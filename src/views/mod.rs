@@ -20,9 +20,11 @@
 //! - [`overlays`]: help, command palette, persona switch, sign-in prompt.
 //! - [`triage`]: what is broken across every Organization, worst and oldest first, one
 //!   key from each problem to what fixes it.
+//! - [`audit`]: the audit trail, filtered, followed live, paged back and exported.
 
 pub mod access;
 pub mod app;
+pub mod audit;
 pub mod blueprint;
 pub mod deployment;
 pub mod deployments;
@@ -151,18 +153,22 @@ pub enum Target {
         app: String,
         tab: crate::effect::DetailTab,
     },
+    /// The audit trail, its filter form filled with `filters` (`actor=… target=…`).
+    Audit {
+        filters: String,
+    },
 }
 
 impl Target {
     /// Parses a deep link: `org/NAME`, `env/NAME`, `app/ENV/NAME`, `blueprint/NAME`
     /// (across every Organization), `blueprint/ORG/NAME`, `deployments`,
     /// `deployment/ID` (or `dep/ID`), `jobs/DEPLOYMENT`, `operation/ID`, `inbox`,
-    /// `promotion/ID`, `kube/ENV`, `kube/ENV/APP` or `triage`.
+    /// `promotion/ID`, `kube/ENV`, `kube/ENV/APP`, `triage`, `audit` or `audit/ENV/APP`.
     pub fn parse_link(link: &str) -> Result<Target, String> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         let bad = || {
             format!(
-                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV, kube/ENV/APP or triage"
+                "--open {link:?}: use org/NAME, env/NAME, app/ENV/NAME, blueprint/NAME, blueprint/ORG/NAME, deployments, deployment/ID, jobs/DEPLOYMENT, operation/ID, inbox, promotion/ID, kube/ENV, kube/ENV/APP, triage, audit or audit/ENV/APP"
             )
         };
         if parts.iter().any(|p| p.is_empty()) {
@@ -215,6 +221,12 @@ impl Target {
             }
             ["promotion" | "pr", id] => Target::Promotion(id.to_string()),
             ["triage"] => Target::Triage,
+            ["audit"] => Target::Audit {
+                filters: String::new(),
+            },
+            ["audit", env, app] => Target::Audit {
+                filters: audit::filters::of_application(env, app),
+            },
             _ => return Err(bad()),
         })
     }
@@ -471,6 +483,8 @@ pub enum Route {
     Yaml(Box<kube::yaml::YamlView>),
     /// What is broken across every Organization.
     Triage(Box<triage::TriageView>),
+    /// The audit trail.
+    Audit(Box<audit::AuditView>),
 }
 
 impl Route {
@@ -532,6 +546,7 @@ impl Route {
                 view.tab = *tab;
                 Route::App(Box::new(view))
             }
+            Target::Audit { filters } => Route::Audit(Box::new(audit::AuditView::new(filters))),
         }
     }
 
@@ -554,6 +569,7 @@ impl Route {
             Route::Kube(v) => v.as_ref(),
             Route::Yaml(v) => v.as_ref(),
             Route::Triage(v) => v.as_ref(),
+            Route::Audit(v) => v.as_ref(),
         }
     }
 
@@ -576,6 +592,7 @@ impl Route {
             Route::Kube(v) => v.as_mut(),
             Route::Yaml(v) => v.as_mut(),
             Route::Triage(v) => v.as_mut(),
+            Route::Audit(v) => v.as_mut(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod access;
 mod allow;
+mod audit;
 mod kube;
 mod logs;
 mod promotions;
@@ -13,6 +14,7 @@ mod triage;
 
 pub use access::*;
 pub use allow::*;
+pub use audit::*;
 pub use kube::*;
 pub use logs::*;
 pub use promotions::*;

@@ -10,8 +10,21 @@ use reqwest::Url;
 
 use super::wire::{
     ApplicationDetail, ApplicationList, ApplicationStatus, Catalog, K8sList, K8sObject, OrgRecord,
-    OrganizationList, SovereignSelf, WhoAmI,
+    OrganizationList, RbacAuditPage, SovereignSelf, WhoAmI,
 };
+
+/// The filters of catalyst-api's RBAC audit listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RbacAuditQuery {
+    /// At most 500.
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+    pub actor: Option<String>,
+    /// RFC 3339.
+    pub since: Option<String>,
+    /// An audit type (`rbac-grant-created`, …).
+    pub kind: Option<String>,
+}
 use crate::api::client::{ApiClient, Auth, Call};
 use crate::api::config::ApiKind;
 use crate::api::console::with_query;
@@ -77,6 +90,26 @@ impl ApiClient {
                      /api/v1/whoami carries a deploymentId)."
                 .into(),
         })
+    }
+
+    /// `GET /api/v1/sovereigns/{id}/audit/rbac?limit=&offset=&actor=&since=&type=`: one
+    /// page of the RBAC audit (catalyst-api audits nothing else); 403 below tier admin.
+    pub async fn catalyst_rbac_audit(
+        &self,
+        sovereign: &str,
+        query: &RbacAuditQuery,
+    ) -> Result<RbacAuditPage, ApiError> {
+        let url = with_query(
+            self.sovereign_url(sovereign, &["audit", "rbac"])?,
+            &[
+                ("limit", query.limit.map(|l| l.to_string())),
+                ("offset", query.offset.map(|o| o.to_string())),
+                ("actor", query.actor.clone()),
+                ("since", query.since.clone()),
+                ("type", query.kind.clone()),
+            ],
+        );
+        self.catalyst_get(url, "the RBAC audit").await
     }
 
     /// `GET /api/v1/organizations`: every Organization record.

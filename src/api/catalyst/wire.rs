@@ -339,3 +339,55 @@ mod tests {
         assert_eq!(o.org_tenant_id, "t1");
     }
 }
+
+/// `GET /api/v1/sovereigns/{id}/audit/rbac` (`internal/handler`, events of
+/// `internal/audit/audit.go`): one page of the RBAC audit ring, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RbacAuditPage {
+    #[serde(deserialize_with = "null_default")]
+    pub items: Vec<AuditEvent>,
+    /// Where the next page starts (an offset; a number on the wire).
+    #[serde(rename = "nextOffset")]
+    pub next_offset: Option<Value>,
+    #[serde(rename = "hasMore")]
+    pub has_more: bool,
+    pub total: Option<u64>,
+}
+
+/// One `catalyst.audit` event (`audit.Event`); every field but the type and time may be
+/// left out.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AuditEvent {
+    #[serde(rename = "auditType")]
+    pub audit_type: String,
+    pub ts: Option<String>,
+    pub actor: String,
+    #[serde(rename = "sovereignId")]
+    pub sovereign_id: String,
+    /// `ok` | `denied` | `error` (`ok` when left out).
+    pub result: String,
+    #[serde(rename = "targetUser")]
+    pub target_user: String,
+    #[serde(rename = "targetUserEmail")]
+    pub target_user_email: String,
+    #[serde(rename = "targetApp")]
+    pub target_app: String,
+    pub tier: String,
+    #[serde(rename = "previousTier")]
+    pub previous_tier: String,
+    #[serde(deserialize_with = "null_default")]
+    pub scopes: Vec<AuditScope>,
+    #[serde(rename = "userAccessRef")]
+    pub user_access_ref: String,
+    pub detail: String,
+}
+
+/// One `{key, value}` of an RBAC event's scope set.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AuditScope {
+    pub key: String,
+    pub value: String,
+}

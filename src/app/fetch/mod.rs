@@ -153,6 +153,14 @@ pub async fn fetch(
             }
             Err(e) => return Err(e),
         },
+        Query::Audit(query) => {
+            let page = client.list_audit(&query).await?;
+            Data::Audit(Box::new(crate::model::AuditTrail {
+                items: page.items,
+                next_cursor: page.next_cursor,
+                rbac_only: false,
+            }))
+        }
     })
 }
 

@@ -6,7 +6,8 @@
 //! (401 `{"error":"unauthenticated"}` without a valid bearer): `/api/v1/whoami`,
 //! `/api/v1/organizations`, `/api/v1/catalog`, `/api/v1/sovereigns/{id}/k8s/{kind}`
 //! (`environment`, `application`), `/api/v1/sovereigns/{id}/k8s/stream`,
-//! `/api/v1/sovereigns/{id}/applications[/{name}[/status|/stream]]`. Sign-in stays the
+//! `/api/v1/sovereigns/{id}/applications[/{name}[/status|/stream]]`,
+//! `/api/v1/sovereigns/{id}/audit/rbac` (see `audit`). Sign-in stays the
 //! sandbox's device flow (catalyst-api has none; tokens are what the `Caller` accepts).
 //!
 //! Today's provisioning service (`/api/v1/deployments…`, also under `/sovereign`) is
@@ -14,9 +15,11 @@
 //!
 //! - `shapes`: the world as catalyst-api JSON (records, CRs, list rows, detail).
 //! - `routes`: the JSON routes; `stream`: the two SSE routes.
+//! - `audit`: the RBAC audit listing (tier admin; synthesised grants).
 //!
 //! Must not change the world (read-only surface) nor serve any console-API route.
 
+mod audit;
 mod routes;
 mod shapes;
 mod stream;
@@ -67,6 +70,7 @@ pub fn router() -> Router<SharedSandbox> {
             "/api/v1/sovereigns/{id}/applications/{name}/stream",
             get(stream::application_stream),
         )
+        .route("/api/v1/sovereigns/{id}/audit/rbac", get(audit::rbac_audit))
 }
 
 /// Today's provisioning service behind the session: at the service root, as a Sovereign

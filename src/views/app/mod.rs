@@ -249,6 +249,15 @@ impl View for AppView {
                 Action::Back,
                 Action::Help,
             ]
+        } else if self.tab == DetailTab::History {
+            &[
+                Action::NextTab,
+                Action::Filter,
+                Action::Audit,
+                Action::Refresh,
+                Action::Back,
+                Action::Help,
+            ]
         } else if tabs::filters_rows(self.tab) {
             &[
                 Action::NextTab,
@@ -273,7 +282,8 @@ impl View for AppView {
     fn actions(&self) -> &'static [Action] {
         // Every tab moves, switches tabs and opens the Blueprint; tables add the filter;
         // YAML adds search and copy. Help sorts them, so one list sliced does for all.
-        const ALL: [Action; 21] = [
+        const ALL: [Action; 22] = [
+            Action::Audit,
             Action::Kube,
             Action::Shell,
             Action::KubeCommand,
@@ -299,9 +309,9 @@ impl View for AppView {
         if tabs::is_yaml(self.tab) {
             &ALL
         } else if tabs::filters_rows(self.tab) {
-            &ALL[..18]
+            &ALL[..19]
         } else {
-            &ALL[..17]
+            &ALL[..18]
         }
     }
 
@@ -379,6 +389,9 @@ impl View for AppView {
                 None => Outcome::Done(Vec::new()),
             },
             Action::RequestAccess => self.access.press(&self.env),
+            Action::Audit => Outcome::Open(Target::Audit {
+                filters: crate::views::audit::filters::of_application(&self.env, &self.app),
+            }),
             Action::BlueprintUsage => {
                 match (self.org(), self.summary.value().map(|a| &a.blueprint.name)) {
                     (Some(org), Some(blueprint)) => Outcome::Open(Target::Blueprint {

@@ -3,8 +3,8 @@
 //! work before the catalogue has arrived: `env NAME`, `app ENV/NAME` or `app NAME` inside
 //! the catalogue, `org NAME`, `bp ORG/NAME`, `deployment ID` (or `dep ID`), `jobs ID`
 //! (the provisioning service may list no runs to complete over, so these are offered
-//! first as typed), `promotion ID` (as typed), `deployments`, `inbox`, `home`, `help`,
-//! `persona`, `quit`, `triage`.
+//! first as typed), `promotion ID` (as typed), `deployments`, `inbox`, `audit`, `home`,
+//! `help`, `persona`, `quit`, `triage`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo::pattern::{CaseMatching, Normalization, Pattern};
@@ -80,6 +80,12 @@ fn commands() -> Vec<Item> {
         Item {
             label: "triage".into(),
             choice: Choice::Go(Target::Triage),
+        },
+        Item {
+            label: "audit".into(),
+            choice: Choice::Go(Target::Audit {
+                filters: String::new(),
+            }),
         },
         run("help", Action::Help),
         run("persona", Action::SwitchPersona),

@@ -1,6 +1,6 @@
 //! Pure mappings from catalyst-api's shapes (`wire`) onto the console's model: identity,
 //! Organizations, Environments (Environment CRs), Applications (CRs, list rows, detail,
-//! status), Blueprints (catalog cards) and roll-up counts.
+//! status), Blueprints (catalog cards), roll-up counts and RBAC audit events.
 //!
 //! What catalyst-api does not know is left empty, never invented: an Environment has no
 //! kube context or Git repository here, an Application no pods, owner team or deploy
@@ -11,11 +11,13 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 mod apps;
+mod audit;
 
 pub use apps::{
     application_from_cr, application_from_detail, apply_phase, counts_of, environment_of_cr,
     org_of_app,
 };
+pub use audit::audit_record;
 
 use super::wire::{CatalogBlueprint, Condition, K8sObject, OrgRecord, WhoAmI};
 use crate::model::{
