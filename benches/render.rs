@@ -1,7 +1,9 @@
 //! Render budgets (QUALITY P3, P4) of the Environment view holding 10,000 Applications:
 //! the time from state to a written frame (render, buffer diff, escape encoding), and the
 //! bytes a frame writes when nothing changed, when one card changed status, and on a full
-//! redraw. The bytes are printed once before the timings.
+//! redraw. The bytes are printed once before the timings. Also the triage view holding
+//! [`TRIAGE_ITEMS`] problems (issue 11's scale: 100,000 Applications across 1,000
+//! Organizations), flat and grouped.
 //!
 //! Run: `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`.
 
@@ -28,6 +30,60 @@ use ratatui::backend::CrosstermBackend;
 
 const ENV: &str = "digital-channels-stg";
 const APPS: usize = 10_000;
+/// Problems in the triage benchmarks: a fifth of 100,000 Applications broken.
+const TRIAGE_ITEMS: usize = 20_000;
+
+fn triage_item(i: usize) -> catalyst_tui::model::TriageItem {
+    use catalyst_tui::model::{Severity, TriageKind};
+    let kinds = [
+        (TriageKind::ApplicationFailed, Severity::Critical),
+        (TriageKind::ApplicationDegraded, Severity::Warning),
+        (TriageKind::OperationStuck, Severity::Warning),
+        (TriageKind::PromotionWaiting, Severity::Info),
+        (TriageKind::AccessPending, Severity::Info),
+    ];
+    let (kind, severity) = kinds[i % kinds.len()];
+    let org = format!("org-{:04}", i / 20);
+    catalyst_tui::model::TriageItem {
+        kind,
+        severity,
+        since: Utc
+            .with_ymd_and_hms(2026, 11, 20, 8, 0, 0)
+            .single()
+            .unwrap_or_default()
+            + chrono::Duration::seconds(i as i64),
+        environment: Some(format!("{org}-{}", ["dev", "stg", "uat", "prod"][i % 4])),
+        org: Some(org),
+        target: format!("service-{i:05}"),
+        why: "readiness probe failing: upstream refused connection".into(),
+        application: Some(format!("service-{i:05}")),
+        operation_id: None,
+        deployment_id: None,
+        promotion_id: None,
+        access_request_id: None,
+    }
+}
+
+/// A console of `w`×`h` on the triage view holding [`TRIAGE_ITEMS`] problems.
+fn triage_loaded(w: u16, h: u16) -> State {
+    let mut state = loaded_on(w, h, Target::Triage);
+    let effects = open_deep(&mut state, Target::Triage);
+    let Some(Effect::Fetch { request, .. }) = effects.last().cloned() else {
+        return state;
+    };
+    let mut items: Vec<_> = (0..TRIAGE_ITEMS).map(triage_item).collect();
+    items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let now = state.now;
+    update(
+        &mut state,
+        Input::Msg(Msg::Fetched {
+            request,
+            result: Ok(Data::Triage(items)),
+        }),
+        now,
+    );
+    state
+}
 
 fn app(i: usize) -> Application {
     let statuses = [
@@ -100,6 +156,12 @@ fn ui() -> Ui {
 
 /// A console of `w`×`h` on an Environment with 10,000 Applications.
 fn loaded(w: u16, h: u16) -> State {
+    loaded_on(w, h, Target::Env(ENV.into()))
+}
+
+/// A console of `w`×`h` opened on `target` (an Environment: its 10,000 Applications
+/// answered).
+fn loaded_on(w: u16, h: u16, target: Target) -> State {
     let (keymap, _) = Keymap::preset(Preset::Default);
     let session = Session {
         sovereign: "bankdhofar".into(),
@@ -119,7 +181,10 @@ fn loaded(w: u16, h: u16) -> State {
         .single()
         .unwrap_or_default();
     let mut state = State::new(keymap, session, (w, h), now);
-    let effects = open_deep(&mut state, Target::Env(ENV.into()));
+    if target == Target::Triage {
+        return state;
+    }
+    let effects = open_deep(&mut state, target);
     let Some(Effect::Fetch { request, .. }) = effects.last().cloned() else {
         return state;
     };
@@ -264,5 +329,39 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn bench_triage(c: &mut Criterion) {
+    let ui = ui();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let state = triage_loaded(w, h);
+        c.bench_function(
+            &format!("P3 triage 20k problems {w}x{h}, full redraw"),
+            |b| {
+                b.iter(|| {
+                    let mut t = terminal(w, h);
+                    black_box(frame(&mut t, &state, &ui))
+                })
+            },
+        );
+    }
+    let mut state = triage_loaded(80, 24);
+    key(&mut state, 'o');
+    c.bench_function("P3 triage 20k problems 80x24, grouped, full redraw", |b| {
+        b.iter(|| {
+            let mut t = terminal(80, 24);
+            black_box(frame(&mut t, &state, &ui))
+        })
+    });
+    let mut state = triage_loaded(80, 24);
+    let mut t = terminal(80, 24);
+    let mut down = true;
+    c.bench_function("P3 triage 20k problems 80x24, key j/k + frame", |b| {
+        b.iter(|| {
+            key(&mut state, if down { 'j' } else { 'k' });
+            down = !down;
+            black_box(frame(&mut t, &state, &ui))
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_triage);
 criterion_main!(benches);

@@ -75,13 +75,27 @@ pub struct TriageView {
     /// Grouped by kind (otherwise one list, worst and oldest first).
     pub grouped: bool,
     refresh_pending: bool,
+    /// The problems shown and the lines drawn, derived when the answer, the filter or the
+    /// grouping changes (never per frame or per key: tens of thousands of problems stay
+    /// within the frame budget).
+    derived: Derived,
+}
+
+/// What the view shows, derived from the answer, the filter and the grouping.
+#[derive(Debug, Default)]
+struct Derived {
+    shown: Vec<usize>,
+    lines: Vec<Line>,
+    /// Problems by severity: critical, warning, info.
+    counts: (usize, usize, usize),
 }
 
 impl TriageView {
-    /// The problems that pass the filter, in the order shown (by kind first when grouped).
-    pub fn shown(&self) -> Vec<usize> {
+    /// Derives what is shown again (after the answer, the filter or the grouping changed).
+    fn derive(&mut self) {
         let Some(items) = self.items.value() else {
-            return Vec::new();
+            self.derived = Derived::default();
+            return;
         };
         let mut shown: Vec<usize> = items
             .iter()
@@ -93,31 +107,50 @@ impl TriageView {
             // Stable: each group keeps the server's worst-and-oldest-first order.
             shown.sort_by_key(|n| items[*n].kind);
         }
-        shown
+        let lines = if self.grouped {
+            let mut lines = Vec::with_capacity(shown.len() + 6);
+            let mut at = 0;
+            while at < shown.len() {
+                let kind = items[shown[at]].kind;
+                let count = shown[at..]
+                    .iter()
+                    .take_while(|n| items[**n].kind == kind)
+                    .count();
+                lines.push(Line::Group(kind, count));
+                lines.extend(shown[at..at + count].iter().map(|n| Line::Item(*n)));
+                at += count;
+            }
+            lines
+        } else {
+            shown.iter().copied().map(Line::Item).collect()
+        };
+        use crate::model::Severity;
+        let count = |s: Severity| items.iter().filter(|i| i.severity == s).count();
+        let counts = (
+            count(Severity::Critical),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
+        self.derived = Derived {
+            shown,
+            lines,
+            counts,
+        };
+    }
+
+    /// The problems that pass the filter, in the order shown (by kind first when grouped).
+    pub fn shown(&self) -> &[usize] {
+        &self.derived.shown
     }
 
     /// The lines drawn, headings included when grouped.
-    pub fn lines(&self) -> Vec<Line> {
-        let shown = self.shown();
-        let Some(items) = self.items.value() else {
-            return Vec::new();
-        };
-        if !self.grouped {
-            return shown.into_iter().map(Line::Item).collect();
-        }
-        let mut lines = Vec::with_capacity(shown.len() + 6);
-        let mut at = 0;
-        while at < shown.len() {
-            let kind = items[shown[at]].kind;
-            let count = shown[at..]
-                .iter()
-                .take_while(|n| items[**n].kind == kind)
-                .count();
-            lines.push(Line::Group(kind, count));
-            lines.extend(shown[at..at + count].iter().map(|n| Line::Item(*n)));
-            at += count;
-        }
-        lines
+    pub fn lines(&self) -> &[Line] {
+        &self.derived.lines
+    }
+
+    /// Problems in the answer by severity: critical, warning, info.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        self.derived.counts
     }
 
     /// The selected problem.
@@ -128,18 +161,26 @@ impl TriageView {
 
     /// The line the selection is on.
     fn selected_line(&self, lines: &[Line]) -> usize {
-        lines
-            .iter()
-            .filter(|l| matches!(l, Line::Item(_)))
-            .nth(self.list.selected)
-            .and_then(|want| lines.iter().position(|l| l == want))
-            .unwrap_or(0)
+        if !self.grouped {
+            return self.list.selected.min(lines.len().saturating_sub(1));
+        }
+        // Grouped: every heading before it moves the problem one line down.
+        let mut items = 0;
+        for (i, l) in lines.iter().enumerate() {
+            if let Line::Item(_) = l {
+                if items == self.list.selected {
+                    return i;
+                }
+                items += 1;
+            }
+        }
+        0
     }
 
     /// Keeps the selected line on screen (`height` lines of table).
     fn follow(&mut self, height: usize) {
         let lines = self.lines();
-        let line = self.selected_line(&lines);
+        let line = self.selected_line(lines);
         // A group's heading stays visible above its first problem.
         let top = if line > 0 && matches!(lines.get(line - 1), Some(Line::Group(..))) {
             line - 1
@@ -382,10 +423,12 @@ impl View for TriageView {
                 // Keep the same problem selected across the change of order.
                 let at = self.shown().get(self.list.selected).copied();
                 self.grouped = !self.grouped;
+                self.derive();
                 let shown = self.shown();
                 let position = at.and_then(|n| shown.iter().position(|s| *s == n));
+                let len = shown.len();
                 self.list.offset = 0;
-                self.list.reselect(position, shown.len());
+                self.list.reselect(position, len);
                 self.follow(height);
                 Outcome::Done(Vec::new())
             }
@@ -407,6 +450,7 @@ impl View for TriageView {
             Data::Triage(items) => Some(items.clone()),
             _ => None,
         })?;
+        self.derive();
         let shown = self.shown();
         let at = key.and_then(|(kind, target, env)| {
             let items = self.items.value()?;
@@ -415,7 +459,8 @@ impl View for TriageView {
                 i.kind == kind && i.target == target && i.environment == env
             })
         });
-        self.list.reselect(at, shown.len());
+        let len = shown.len();
+        self.list.reselect(at, len);
         self.follow(usize::from(cx.body.1.saturating_sub(CHROME_ROWS)));
         Some(Vec::new())
     }
@@ -458,6 +503,7 @@ impl View for TriageView {
 
     fn filter_changed(&mut self, _cx: &mut Cx) {
         self.list = ListState::default();
+        self.derive();
     }
 
     fn problem(&self) -> Option<&Problem> {

@@ -65,20 +65,12 @@ pub(super) fn render(
         return;
     }
     let [head, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let count = |s: Severity| items.iter().filter(|i| i.severity == s).count();
+    let (critical, warning, info) = view.counts();
     let lines = view.lines();
     let shown = view.shown().len();
     frame.render_widget(
         Paragraph::new(Span::styled(
-            format!(
-                " {}",
-                words::triage_counts(
-                    count(Severity::Critical),
-                    count(Severity::Warning),
-                    count(Severity::Info),
-                    shown
-                )
-            ),
+            format!(" {}", words::triage_counts(critical, warning, info, shown)),
             ui.style("title"),
         )),
         head,
@@ -88,7 +80,7 @@ pub(super) fn render(
         return;
     }
     let height = visible_rows(table);
-    let selected_line = view.selected_line(&lines);
+    let selected_line = view.selected_line(lines);
     // The offset kept by the view, nudged so the selection is on screen at this size.
     let mut offset = view.list.offset.min(selected_line);
     if selected_line >= offset + height {
