@@ -499,6 +499,7 @@ pub fn open_deep(state: &mut State, target: Target) -> Vec<Effect> {
         | Target::Jobs { .. }
         | Target::Deployments
         | Target::Inbox
+        | Target::InboxAt(_)
         | Target::Promotion(_)
         | Target::Triage
         | Target::AppTab { .. } => chain.push(target.clone()),

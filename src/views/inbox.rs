@@ -82,9 +82,19 @@ pub struct InboxView {
     sending: Option<Sending>,
     /// What the last answer decided, said once the view is on top.
     outcome: Option<String>,
+    /// The access request to select once the lists are read (opened from triage).
+    want: Option<String>,
 }
 
 impl InboxView {
+    /// The inbox that selects access request `id` once read.
+    pub fn selecting(id: &str) -> InboxView {
+        InboxView {
+            want: Some(id.to_string()),
+            ..InboxView::default()
+        }
+    }
+
     /// Rows the selection runs through: the promotions, then the access requests shown,
     /// then the live grants shown.
     fn len(&self) -> usize {
@@ -266,6 +276,17 @@ impl View for InboxView {
             Data::InboxItems(i) => Some((**i).clone()),
             _ => None,
         })?;
+        // Opened at a request: the selection goes to it (the promotions come first).
+        if let (Some(id), Some(items)) = (self.want.take(), self.items.value()) {
+            let at = items
+                .access_requests
+                .iter()
+                .take(access::ACCESS_SHOWN)
+                .position(|r| r.id == id);
+            if let Some(i) = at {
+                self.list.selected = items.promotions.len() + i;
+            }
+        }
         let len = self.len();
         self.list.clamp(len);
         Some(Vec::new())

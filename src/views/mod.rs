@@ -122,6 +122,8 @@ pub enum Target {
     },
     /// What waits for me (promotions to review, access requests).
     Inbox,
+    /// The inbox with access request `id` selected (from triage).
+    InboxAt(String),
     /// One promotion, by id.
     Promotion(String),
     /// Inside my grant on `env`: its pods (of `app` only, when given), events and Flux
@@ -517,6 +519,7 @@ impl Route {
                 deployment, execution, title,
             ))),
             Target::Inbox => Route::Inbox(Box::default()),
+            Target::InboxAt(id) => Route::Inbox(Box::new(inbox::InboxView::selecting(id))),
             Target::Promotion(id) => Route::Promotion(Box::new(promotion::PromotionView::new(id))),
             Target::Kube { env, app } => {
                 Route::Kube(Box::new(kube::KubeView::new(env, app.as_deref())))

@@ -114,6 +114,22 @@ fn said(s: &State) -> String {
 }
 
 #[test]
+fn opened_at_a_request_selects_it_once_read() {
+    let mut its = items();
+    let mut second = its.access_requests[0].clone();
+    second.id = "ar-2".into();
+    its.access_requests.push(second);
+    let mut s = testing::state(100, 30);
+    let effects = crate::state::open_deep(&mut s, Target::InboxAt("ar-2".into()));
+    let (request, _) = fetches(&effects).pop().expect("the inbox is read");
+    answer(&mut s, request, Ok(Data::InboxItems(Box::new(its))));
+    assert_eq!(
+        view(&s).selected_access().map(|r| r.id.as_str()),
+        Some("ar-2")
+    );
+}
+
+#[test]
 fn one_selection_runs_through_requests_and_grants() {
     let mut s = inbox((100, 30), items());
     let v = view(&s);

@@ -209,7 +209,10 @@ impl TriageView {
         match item.kind {
             TriageKind::PromotionWaiting => self.promotion(),
             TriageKind::ProvisioningFailed => self.run(),
-            TriageKind::AccessPending => Outcome::Open(Target::Inbox),
+            TriageKind::AccessPending => match &item.access_request_id {
+                Some(id) => Outcome::Open(Target::InboxAt(id.clone())),
+                None => Outcome::Open(Target::Inbox),
+            },
             _ => self.card(None),
         }
     }
