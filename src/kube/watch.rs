@@ -51,8 +51,12 @@ pub enum KubeStatus {
     Connecting,
     /// Following live.
     Live,
-    /// A failure the stream retries after.
-    Retrying(String),
+    /// A failure the stream retries after: why, and when the next try comes if known
+    /// (the namespace watch's backoff is the watcher's own).
+    Retrying {
+        why: String,
+        after: Option<std::time::Duration>,
+    },
     /// The server refused the grant's credentials (expired or revoked): stopped.
     Refused(String),
     /// The stream ended (a log whose container stopped); why.
@@ -238,7 +242,7 @@ pub fn follow_namespace(
                 Err(Failure::Absent(kind)) => KubeMsg::Absent(kind),
                 Err(Failure::Retry(why)) => {
                     retrying = true;
-                    KubeMsg::Status(KubeStatus::Retrying(why))
+                    KubeMsg::Status(KubeStatus::Retrying { why, after: None })
                 }
             };
             if tx.send(msg).await.is_err() {
@@ -316,10 +320,14 @@ pub fn follow_log(
                 }
                 Err(e) => {
                     attempt += 1;
-                    if !send(KubeMsg::Status(KubeStatus::Retrying(e.to_string()))).await {
+                    let wait = std::time::Duration::from_millis(500 * u64::from(attempt.min(10)));
+                    let status = KubeStatus::Retrying {
+                        why: e.to_string(),
+                        after: Some(wait),
+                    };
+                    if !send(KubeMsg::Status(status)).await {
                         return;
                     }
-                    let wait = std::time::Duration::from_millis(500 * u64::from(attempt.min(10)));
                     tokio::select! {
                         () = cancel.cancelled() => return,
                         () = tokio::time::sleep(wait) => continue,
@@ -374,11 +382,12 @@ pub fn follow_log(
             // Cut, or the container stopped (a crash loop): ask again from where it
             // was, less often while nothing new comes.
             quiet = if got_lines { 0 } else { quiet + 1 };
-            let _ = send(KubeMsg::Status(KubeStatus::Retrying(
-                crate::words::KUBE_LOG_CUT.to_string(),
-            )))
-            .await;
             let wait = std::time::Duration::from_secs(1 << quiet.min(5));
+            let _ = send(KubeMsg::Status(KubeStatus::Retrying {
+                why: crate::words::KUBE_LOG_CUT.to_string(),
+                after: Some(wait),
+            }))
+            .await;
             tokio::select! {
                 () = cancel.cancelled() => return,
                 () = tokio::time::sleep(wait) => {}

@@ -345,15 +345,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 notice(state, words::SHELL_WHERE, false);
                 return Vec::new();
             };
-            // `may` found the live grant.
-            match state.grants.live_on(&env, state.now) {
-                Some(g) => vec![Effect::OpenShell {
-                    grant: g.id.clone(),
-                    env,
-                    command: None,
-                }],
-                None => Vec::new(),
-            }
+            shell_in_grant(state, env, None)
         }
         // A support agent changes the ticket worked on (everything is read again with it).
         Action::SupportTicket => {
@@ -744,11 +736,17 @@ fn kube_command(state: &mut State, text: String, send: bool) -> Vec<Effect> {
         return Vec::new();
     }
     let env = state.top().view().scope().env.unwrap_or_default();
+    shell_in_grant(state, env, Some(line))
+}
+
+/// Hands the terminal to a shell (or `command`) inside my live grant on `env`, or says
+/// there is none (the grant may have ended while a command line was being written).
+fn shell_in_grant(state: &mut State, env: String, command: Option<String>) -> Vec<Effect> {
     match state.grants.live_on(&env, state.now) {
         Some(g) => vec![Effect::OpenShell {
             grant: g.id.clone(),
             env,
-            command: Some(line),
+            command,
         }],
         None => {
             notice(state, &words::no_live_grant(&env), false);

@@ -538,7 +538,8 @@ impl View for KubeView {
     }
 
     fn animates(&self) -> bool {
-        self.grant.is_some() && !self.pods.synced()
+        // Nothing on screen moves by itself: the stream's own messages redraw it.
+        false
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime<Utc>) {

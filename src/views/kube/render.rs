@@ -33,7 +33,7 @@ pub fn kube(view: &KubeView, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTi
     ])
     .areas(area);
     render_tabs(view, frame, tabs, ui);
-    render_status(view, frame, status, ui, now);
+    render_status(view, frame, status, ui);
     match view.tab {
         Tab::Pods => pods(view, frame, body, ui, now),
         Tab::Events => events(view, frame, body, detail, ui, now),
@@ -63,15 +63,14 @@ fn render_tabs(view: &KubeView, frame: &mut Frame, area: Rect, ui: &Ui) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_status(view: &KubeView, frame: &mut Frame, area: Rect, ui: &Ui, now: DateTime<Utc>) {
+fn render_status(view: &KubeView, frame: &mut Frame, area: Rect, ui: &Ui) {
     let (text, token) = match &view.status {
         KubeStatus::Connecting => (words::STREAM_CONNECTING.to_string(), "text.dim"),
         KubeStatus::Live => (words::STREAM_LIVE.to_string(), "success"),
-        KubeStatus::Retrying(why) => (words::kube_retrying(why), "warning"),
+        KubeStatus::Retrying { why, .. } => (words::kube_retrying(why), "warning"),
         KubeStatus::Refused(why) => (words::kube_refused(why), "error"),
         KubeStatus::Ended(why) => (why.clone(), "text.dim"),
     };
-    let _ = now;
     let scope = match &view.grant {
         Some(g) => format!("{} {}", g.access, view.env),
         None => view.env.clone(),

@@ -112,8 +112,11 @@ impl LogView {
                     let state = match status {
                         KubeStatus::Connecting => StreamState::Connecting,
                         KubeStatus::Live => StreamState::Live,
-                        KubeStatus::Retrying(why) => StreamState::Reconnecting {
-                            at: now + chrono::Duration::seconds(1),
+                        KubeStatus::Retrying { why, after } => StreamState::Reconnecting {
+                            at: now
+                                + after
+                                    .and_then(|d| chrono::Duration::from_std(d).ok())
+                                    .unwrap_or_default(),
                             reason: why.clone(),
                         },
                         KubeStatus::Refused(why) => StreamState::Failed(words::kube_refused(why)),
@@ -145,5 +148,20 @@ mod tests {
         );
         assert_eq!(level_of("GET /healthz 200"), None);
         assert_eq!(level_of("level=chatty"), None);
+    }
+
+    #[test]
+    fn a_retry_counts_down_to_the_next_read() {
+        let now = chrono::Utc::now();
+        let mut v = LogView::for_pod("ar-1", "dc-stg", "p-1", Some("c"), false);
+        let retry = KubeMsg::Status(KubeStatus::Retrying {
+            why: "log ended".into(),
+            after: Some(std::time::Duration::from_secs(8)),
+        });
+        v.take_kube(1, &[retry], now);
+        let Some(StreamState::Reconnecting { at, .. }) = v.stream_state() else {
+            panic!("not reconnecting: {:?}", v.stream_state());
+        };
+        assert_eq!((*at - now).num_seconds(), 8);
     }
 }
